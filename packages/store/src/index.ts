@@ -1,0 +1,1 @@
+export type * from './repository/port.ts';
