@@ -1,0 +1,16 @@
+import { Command } from 'commander';
+import { synthCommand } from '@yiyun/synth';
+import { serveCommand } from './commands/serve.ts';
+
+/** Usage errors (unknown flags, bad values) exit with code 2, like other Unix tools. */
+export function buildProgram(): Command {
+  const program = new Command('yiyun')
+    .description('Yiyun (医云) regional health cloud')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  program.addCommand(serveCommand());
+  program.addCommand(synthCommand());
+  for (const command of program.commands) command.exitOverride().showHelpAfterError();
+  return program;
+}

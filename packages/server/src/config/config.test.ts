@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('uses the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(8080);
+    expect(config.baseUrl).toBe('http://127.0.0.1:8080');
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.dataDir.endsWith('yiyun-data')).toBe(true);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('lets flags override the environment', () => {
+    const config = loadConfig({ PORT: '9000', DATABASE_URL: 'postgres://x@h/db' }, { port: 9100 });
+    expect(config.port).toBe(9100);
+    expect(config.databaseUrl).toBe('postgres://x@h/db');
+  });
+
+  it('names the key of a bad value', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/port \(PORT\)/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+  });
+});

@@ -1,0 +1,76 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one configuration schema, parsed once at start-up and frozen. Environment variables are
+ * `YIYUN_*` (plus the ecosystem's `PORT` and `DATABASE_URL`); CLI flags override them.
+ */
+const schema = z.object({
+  port: z.coerce.number().int().min(0).max(65_535),
+  host: z.string().min(1),
+  dataDir: z.string().min(1),
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  baseUrl: z.string().url().optional(),
+  maxBodyBytes: z.coerce.number().int().min(1024),
+  defaultCount: z.coerce.number().int().min(1).max(1000),
+  maxCount: z.coerce.number().int().min(1).max(10_000),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+});
+
+export type Config = Readonly<z.infer<typeof schema>> & { readonly baseUrl: string };
+
+/** Which environment variable feeds each key (for error messages and docs). */
+export const ENV_KEYS: Readonly<Record<keyof z.infer<typeof schema>, string>> = {
+  port: 'PORT',
+  host: 'YIYUN_HOST',
+  dataDir: 'YIYUN_DATA',
+  databaseUrl: 'DATABASE_URL',
+  baseUrl: 'YIYUN_BASE_URL',
+  maxBodyBytes: 'YIYUN_MAX_BODY_BYTES',
+  defaultCount: 'YIYUN_DEFAULT_COUNT',
+  maxCount: 'YIYUN_MAX_COUNT',
+  logLevel: 'YIYUN_LOG_LEVEL',
+};
+
+const DEFAULTS = {
+  port: '8080',
+  host: '127.0.0.1',
+  dataDir: './yiyun-data',
+  maxBodyBytes: String(64 * 1024 * 1024),
+  defaultCount: '20',
+  maxCount: '1000',
+  logLevel: 'info',
+};
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses configuration from the environment and CLI overrides; a bad value names its key. */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  overrides: Partial<Record<keyof typeof ENV_KEYS, string | number | undefined>> = {},
+): Config {
+  const raw: Record<string, unknown> = {};
+  for (const [key, envName] of Object.entries(ENV_KEYS)) {
+    const fromEnv = env[envName] === '' ? undefined : env[envName];
+    raw[key] = overrides[key as keyof typeof ENV_KEYS] ?? fromEnv ?? DEFAULTS[key as keyof typeof DEFAULTS];
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = String(issue?.path[0] ?? '');
+    const envName = ENV_KEYS[key as keyof typeof ENV_KEYS] ?? key;
+    throw new ConfigError(`Invalid configuration ${key} (${envName}): ${issue?.message ?? 'invalid value'}`);
+  }
+  const value = parsed.data;
+  const host = value.host === '0.0.0.0' || value.host === '::' ? 'localhost' : value.host;
+  return Object.freeze({
+    ...value,
+    dataDir: resolve(value.dataDir),
+    baseUrl: (value.baseUrl ?? `http://${host}:${value.port}`).replace(/\/$/, ''),
+  });
+}

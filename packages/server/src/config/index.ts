@@ -1,0 +1,1 @@
+export { type Config, ConfigError, ENV_KEYS, loadConfig } from './config.ts';

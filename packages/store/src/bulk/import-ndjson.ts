@@ -1,0 +1,104 @@
+import type { Resource } from '@medplum/fhirtypes';
+import { AppError, type SearchParamRegistry } from '@yiyun/fhir';
+import type { Database } from '../sql/connect.ts';
+import { writeImportBatch } from './import-batch.ts';
+
+export interface ImportIssue {
+  /** Source name (file or URL) and 1-based line number. */
+  readonly source: string;
+  readonly line: number;
+  readonly message: string;
+}
+
+export interface ImportProgress {
+  readonly read: number;
+  readonly created: number;
+  readonly updated: number;
+  readonly failed: number;
+}
+
+export interface ImportReport extends ImportProgress {
+  readonly issues: readonly ImportIssue[];
+}
+
+export interface ImportOptions {
+  readonly database: Database;
+  readonly registry: SearchParamRegistry;
+  /** Throws AppError for an invalid resource (the validator's assertValid). */
+  readonly validate: (resource: unknown) => unknown;
+  readonly batchSize?: number;
+  /** At most this many issues are kept (all are counted). */
+  readonly maxIssues?: number;
+  readonly onProgress?: (progress: ImportProgress) => void;
+}
+
+export interface NdjsonSource {
+  readonly name: string;
+  readonly lines: AsyncIterable<string>;
+}
+
+/**
+ * Imports NDJSON resources: every line parsed and validated; valid ones written in batches, each batch
+ * one transaction. A bad line is reported with its source and line number and does not stop the rest.
+ */
+export async function importNdjson(sources: Iterable<NdjsonSource>, options: ImportOptions): Promise<ImportReport> {
+  const batchSize = options.batchSize ?? 2_000;
+  const maxIssues = options.maxIssues ?? 1_000;
+  const issues: ImportIssue[] = [];
+  const progress = { read: 0, created: 0, updated: 0, failed: 0 };
+  let batch: Resource[] = [];
+  let keys = new Set<string>();
+  const fail = (source: string, line: number, message: string) => {
+    progress.failed++;
+    if (issues.length < maxIssues) issues.push({ source, line, message });
+  };
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const result = await writeImportBatch(options.database, options.registry, batch);
+    progress.created += result.created;
+    progress.updated += result.updated;
+    batch = [];
+    keys = new Set();
+    options.onProgress?.({ ...progress });
+  };
+  for (const source of sources) {
+    let lineNo = 0;
+    for await (const text of source.lines) {
+      lineNo++;
+      if (text.trim() === '') continue;
+      progress.read++;
+      const resource = parseAndValidate(text, options.validate);
+      if (typeof resource === 'string') {
+        fail(source.name, lineNo, resource);
+        continue;
+      }
+      const key = resource.id ? `${resource.resourceType}/${resource.id}` : undefined;
+      if (key && keys.has(key)) await flush();
+      if (key) keys.add(key);
+      batch.push(resource);
+      if (batch.length >= batchSize) await flush();
+    }
+  }
+  await flush();
+  return { ...progress, issues };
+}
+
+/** The resource, or the reason it was refused. */
+function parseAndValidate(text: string, validate: (r: unknown) => unknown): Resource | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return 'Malformed JSON';
+  }
+  try {
+    validate(value);
+  } catch (err) {
+    if (err instanceof AppError) {
+      const detail = err.issues.find((i) => i.severity === 'error' || i.severity === 'fatal');
+      return detail?.diagnostics ? `${err.message}: ${detail.diagnostics}` : err.message;
+    }
+    throw err;
+  }
+  return value as Resource;
+}

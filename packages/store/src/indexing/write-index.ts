@@ -1,0 +1,108 @@
+import type { IndexEntry, IndexValue } from '@yiyun/fhir';
+import type { Queryable } from '../sql/connect.ts';
+import { paramKey } from './param-key.ts';
+
+/** A resource's index entries, keyed by its row id. */
+export interface IndexedResource {
+  readonly rid: string;
+  readonly resourceType: string;
+  readonly entries: readonly IndexEntry[];
+}
+
+type Column = (string | number | null)[];
+
+export const INDEX_TABLES = {
+  token: ['system', 'code', 'text', 'type_system', 'type_code'],
+  string: ['normalized', 'exact'],
+  date: ['low', 'high'],
+  number: ['value', 'low', 'high'],
+  quantity: ['value', 'low', 'high', 'system', 'code', 'unit'],
+  reference: ['target_type', 'target_id', 'url', 'identifier_system', 'identifier_value'],
+  uri: ['value'],
+  composite: ['components'],
+} as const;
+
+export type IndexKind = keyof typeof INDEX_TABLES;
+
+const SQL_TYPES: Record<IndexKind, readonly string[]> = {
+  token: ['text', 'text', 'text', 'text', 'text'],
+  string: ['text', 'text'],
+  date: ['timestamptz', 'timestamptz'],
+  number: ['numeric', 'numeric', 'numeric'],
+  quantity: ['numeric', 'numeric', 'numeric', 'text', 'text', 'text'],
+  reference: ['text', 'text', 'text', 'text', 'text'],
+  uri: ['text'],
+  composite: ['text'],
+};
+
+export function valueColumns(value: IndexValue): (string | null)[] {
+  switch (value.kind) {
+    case 'token':
+      return [value.system, value.code, value.text ?? null, value.typeSystem ?? null, value.typeCode ?? null];
+    case 'string':
+      return [value.normalized, value.exact];
+    case 'date':
+      return [value.low ?? '-infinity', value.high ?? 'infinity'];
+    case 'number':
+      return [value.value, value.low, value.high];
+    case 'quantity':
+      return [value.value, value.low, value.high, value.system, value.code, value.unit];
+    case 'reference':
+      return [
+        value.targetType,
+        value.targetId,
+        value.url,
+        value.identifierSystem ?? null,
+        value.identifierValue ?? null,
+      ];
+    case 'uri':
+      return [value.value];
+    case 'composite':
+      return [JSON.stringify(value.components)];
+  }
+}
+
+/** Writes all index rows of a batch of resources: one INSERT … SELECT unnest(…) per table. */
+export async function writeIndexRows(tx: Queryable, batch: readonly IndexedResource[]): Promise<void> {
+  const columns = new Map<IndexKind, Column[]>();
+  for (const item of batch) {
+    for (const entry of item.entries) {
+      const kind = entry.value.kind;
+      let cols = columns.get(kind);
+      if (!cols) {
+        cols = Array.from({ length: INDEX_TABLES[kind].length + 2 }, () => []);
+        columns.set(kind, cols);
+      }
+      cols[0]!.push(item.rid);
+      cols[1]!.push(paramKey(item.resourceType, entry.param));
+      const values = valueColumns(entry.value);
+      for (let i = 0; i < values.length; i++) cols[i + 2]!.push(values[i] ?? null);
+    }
+  }
+  // One statement for all tables (data-modifying CTEs): one round trip per batch.
+  const params: Column[] = [];
+  const inserts: string[] = [];
+  for (const [kind, cols] of columns) {
+    const names = ['rid', 'param', ...INDEX_TABLES[kind]];
+    const types = ['int8', 'int4', ...SQL_TYPES[kind]];
+    const arrays = types.map((t, i) => `$${params.length + i + 1}::${t}[]`);
+    const aliases = names.map((_, i) => `c${i}`);
+    const projection = kind === 'composite' ? 'u.c0, u.c1, u.c2::jsonb' : aliases.map((a) => `u.${a}`).join(', ');
+    inserts.push(
+      `i_${kind} as (insert into sp_${kind} (${names.join(', ')}) select ${projection} from unnest(${arrays.join(', ')}) as u(${aliases.join(', ')}))`,
+    );
+    params.push(...cols);
+  }
+  if (inserts.length === 0) return;
+  await tx.unsafe(`with ${inserts.join(', ')} select 1`, params);
+}
+
+const DELETE_ALL = `with ${Object.keys(INDEX_TABLES)
+  .map((k) => `d_${k} as (delete from sp_${k} where rid = any($1::int8[]))`)
+  .join(', ')} select 1`;
+
+/** Removes every index row of the given resources (before re-indexing or on delete). */
+export async function deleteIndexRows(tx: Queryable, rids: readonly string[]): Promise<void> {
+  if (rids.length === 0) return;
+  await tx.unsafe(DELETE_ALL, [rids]);
+}

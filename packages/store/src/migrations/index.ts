@@ -1,0 +1,35 @@
+import type { Sql } from '../sql/connect.ts';
+import * as m0001 from './0001-resources.ts';
+
+interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly up: string;
+}
+
+/** Every migration, in order. Never edit one that has shipped: add the next. */
+const MIGRATIONS: readonly Migration[] = [{ version: 1, ...m0001 }];
+
+/** Arbitrary constant key for the advisory lock that serialises migrations across server replicas. */
+const MIGRATION_LOCK_KEY = 720_190_001;
+
+/** Applies pending migrations, each in its own transaction; safe to call from several replicas at once. */
+export async function migrate(sql: Sql): Promise<number[]> {
+  const applied: number[] = [];
+  await sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`;
+    await tx`create table if not exists yiyun_migration (
+      version integer primary key, name text not null, applied_at timestamptz not null default now())`;
+    const rows = await tx<{ version: number }[]>`select version from yiyun_migration`;
+    const done = new Set(rows.map((r) => r.version));
+    for (const migration of MIGRATIONS) {
+      if (done.has(migration.version)) continue;
+      await tx.unsafe(migration.up);
+      await tx`insert into yiyun_migration (version, name) values (${migration.version}, ${migration.name})`;
+      applied.push(migration.version);
+    }
+  });
+  return applied;
+}
+
+export const LATEST_MIGRATION = MIGRATIONS.length;

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import type { Resource } from '@medplum/fhirtypes';
+import { AppError, extractIndexEntries, type SearchParamRegistry, type SearchRequest } from '@yiyun/fhir';
+import { runSearch } from '../search/run-search.ts';
+import { asQueryable, type Queryable, type Sql } from '../sql/connect.ts';
+import type {
+  CreateOptions,
+  FhirRepository,
+  HistoryQuery,
+  HistoryResult,
+  SearchResult,
+  StoredResource,
+  UpdateOptions,
+  WriteResult,
+} from './port.ts';
+import { readCurrent, readHistory, readVersion } from './reads.ts';
+import { assertValidId } from './rows.ts';
+import { insertResources, lockCurrent, type PendingCreate, replaceCurrent, stamp } from './writes.ts';
+
+export interface RepositoryDeps {
+  readonly sql: Sql;
+  readonly registry: SearchParamRegistry;
+}
+
+/** Creates are buffered inside a transaction and written in one batch before the next read or at commit. */
+const FLUSH_AT = 1_000;
+
+/** FhirRepository on PostgreSQL SQL (a PostgreSQL server or the embedded PGlite). */
+export class PgRepository implements FhirRepository {
+  readonly #deps: RepositoryDeps;
+  /** The transaction's connection; undefined outside a transaction. */
+  readonly #tx: Queryable | undefined;
+  readonly #pending: PendingCreate[] = [];
+
+  constructor(deps: RepositoryDeps, tx?: Queryable) {
+    this.#deps = deps;
+    this.#tx = tx;
+  }
+
+  get #q(): Queryable {
+    return this.#tx ?? asQueryable(this.#deps.sql);
+  }
+
+  async create(resource: Resource, options?: CreateOptions): Promise<WriteResult> {
+    assertResource(resource);
+    const id = options?.keepId && resource.id ? resource.id : randomUUID();
+    assertValidId(id);
+    const stored = stamp(resource, id, 1, new Date().toISOString());
+    const pending = { resource: stored, entries: extractIndexEntries(stored, this.#deps.registry) };
+    if (this.#tx) {
+      this.#pending.push(pending);
+      if (this.#pending.length >= FLUSH_AT) await this.#flush();
+    } else {
+      await this.#deps.sql.begin((tx) => insertResources(asQueryable(tx), [pending]));
+    }
+    return { resource: stored, created: true };
+  }
+
+  async read(resourceType: string, id: string): Promise<StoredResource> {
+    await this.#flush();
+    return readCurrent(this.#q, resourceType, id);
+  }
+
+  async vread(resourceType: string, id: string, versionId: string): Promise<StoredResource> {
+    await this.#flush();
+    return readVersion(this.#q, resourceType, id, versionId);
+  }
+
+  update(resource: Resource, options?: UpdateOptions): Promise<WriteResult> {
+    assertResource(resource);
+    assertValidId(resource.id);
+    const withId = resource as Resource & { id: string };
+    return this.transaction((tx) => tx.#update(withId, options));
+  }
+
+  async #update(resource: Resource & { id: string }, options?: UpdateOptions): Promise<WriteResult> {
+    await this.#flush();
+    const sql = this.#q;
+    const current = await lockCurrent(sql, resource.resourceType, resource.id);
+    const now = new Date().toISOString();
+    if (options?.ifMatch !== undefined && String(current?.version_id) !== options.ifMatch) {
+      throw new AppError('precondition-failed', `Version ${options.ifMatch} is not the current version`);
+    }
+    if (!current) {
+      if (options?.allowCreate === false) throw new AppError('not-found', `${resource.resourceType}/${resource.id} not found`);
+      const stored = stamp(resource, resource.id, 1, now);
+      await insertResources(sql, [{ resource: stored, entries: extractIndexEntries(stored, this.#deps.registry) }]);
+      return { resource: stored, created: true };
+    }
+    const stored = stamp(resource, resource.id, current.version_id + 1, now);
+    await replaceCurrent(sql, current, { resource: stored, entries: extractIndexEntries(stored, this.#deps.registry) });
+    return { resource: stored, created: current.deleted };
+  }
+
+  async delete(resourceType: string, id: string): Promise<void> {
+    await this.transaction(async (tx) => {
+      await tx.#flush();
+      const current = await lockCurrent(tx.#q, resourceType, id);
+      if (!current || current.deleted) return;
+      await replaceCurrent(tx.#q, current, { deletedAt: new Date().toISOString() });
+    });
+  }
+
+  async search(request: SearchRequest): Promise<SearchResult> {
+    await this.#flush();
+    return runSearch(this.#q, request, this.#deps.registry);
+  }
+
+  async history(query: HistoryQuery): Promise<HistoryResult> {
+    await this.#flush();
+    return readHistory(this.#q, query);
+  }
+
+  async transaction<T>(fn: (tx: PgRepository) => Promise<T>): Promise<T> {
+    if (this.#tx) return fn(this);
+    return this.#deps.sql.begin(async (sql) => {
+      const tx = new PgRepository(this.#deps, asQueryable(sql));
+      const result = await fn(tx);
+      await tx.#flush();
+      return result;
+    }) as Promise<T>;
+  }
+
+  async lock(key: string): Promise<void> {
+    if (!this.#tx) throw new AppError('internal', 'lock() needs a transaction');
+    await this.#flush();
+    await this.#q.unsafe('select pg_advisory_xact_lock(hashtextextended($1::text, 0))', [key]);
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#pending.length === 0) return;
+    const batch = this.#pending.splice(0);
+    await insertResources(this.#q, batch);
+  }
+}
+
+function assertResource(resource: unknown): asserts resource is Resource {
+  if (typeof resource !== 'object' || resource === null || typeof (resource as Resource).resourceType !== 'string') {
+    throw new AppError('invalid', 'Not a FHIR resource: resourceType is missing');
+  }
+}

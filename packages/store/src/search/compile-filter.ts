@@ -1,0 +1,97 @@
+import { AppError, type Filter, type SearchValue } from '@yiyun/fhir';
+import { paramKey } from '../indexing/param-key.ts';
+import { tableFor, valuePredicate } from './compile-values.ts';
+import type { SqlParams } from './sql-params.ts';
+
+/** Where a filter applies: a `resource` row alias and the resource types it may hold. */
+export interface FilterScope {
+  readonly alias: string;
+  readonly types: readonly string[];
+  readonly params: SqlParams;
+  /** Nesting depth, for unique aliases in sub-selects. */
+  readonly depth: number;
+}
+
+/** `param = $k` or `param = any($keys)` for a parameter code over the scope's types. */
+export function paramMatch(code: string, scope: FilterScope, column = 's.param'): string {
+  const keys = scope.types.map((t) => paramKey(t, code));
+  if (keys.length === 1) return `${column} = ${scope.params.add(keys[0], 'int4')}`;
+  return `${column} = any(${scope.params.add(keys, 'int4[]')})`;
+}
+
+function datePredicateOnColumn(col: string, v: Extract<SearchValue, { kind: 'date' }>, scope: FilterScope): string {
+  const p = scope.params;
+  const lo = () => p.add(v.low, 'timestamptz');
+  const hi = () => p.add(v.high, 'timestamptz');
+  switch (v.prefix) {
+    case 'eq':
+    case 'ap':
+      return `(${col} >= ${lo()} and ${col} < ${hi()})`;
+    case 'ne':
+      return `not (${col} >= ${lo()} and ${col} < ${hi()})`;
+    case 'gt':
+    case 'sa':
+      return `${col} >= ${hi()}`;
+    case 'ge':
+      return `${col} >= ${lo()}`;
+    case 'lt':
+    case 'eb':
+      return `${col} < ${lo()}`;
+    case 'le':
+      return `${col} < ${hi()}`;
+  }
+}
+
+function compileParamFilter(filter: Extract<Filter, { kind: 'param' }>, scope: FilterScope): string {
+  const { alias } = scope;
+  const table = tableFor(filter.param.type);
+  const missing = filter.values.find((v) => v.kind === 'missing');
+  if (missing && missing.kind === 'missing') {
+    const sub = `select s.rid from ${table} s where ${paramMatch(filter.param.code, scope)}`;
+    return missing.missing ? `${alias}.rid not in (${sub})` : `${alias}.rid in (${sub})`;
+  }
+  const modifier = filter.modifier === 'not' ? undefined : filter.modifier;
+  const ors = filter.values.map((v) => valuePredicate(v, modifier, scope.params));
+  const sub = `select s.rid from ${table} s where ${paramMatch(filter.param.code, scope)} and (${ors.join(' or ')})`;
+  return filter.modifier === 'not' ? `${alias}.rid not in (${sub})` : `${alias}.rid in (${sub})`;
+}
+
+/** Compiles one filter to a boolean SQL expression over `scope.alias`. */
+export function compileFilter(filter: Filter, scope: FilterScope): string {
+  const { alias, params: p } = scope;
+  switch (filter.kind) {
+    case 'param':
+      return compileParamFilter(filter, scope);
+    case 'id': {
+      const expr = `${alias}.id = any(${p.add(filter.ids, 'text[]')})`;
+      return filter.not ? `not (${expr})` : expr;
+    }
+    case 'lastUpdated':
+      return `(${filter.values.map((v) => datePredicateOnColumn(`${alias}.last_updated`, v, scope)).join(' or ')})`;
+    case 'chain': {
+      const t = `t${scope.depth + 1}`;
+      const inner: FilterScope = { alias: t, types: [filter.targetType], params: p, depth: scope.depth + 1 };
+      const type = p.add(filter.targetType, 'text');
+      return `${alias}.rid in (select s.rid from sp_reference s where ${paramMatch(filter.param.code, scope)}
+        and s.target_type = ${type} and s.target_id in (
+          select ${t}.id from resource ${t} where ${t}.type = ${type} and not ${t}.deleted
+          and ${compileFilter(filter.next, inner)}))`;
+    }
+    case 'has': {
+      const o = `h${scope.depth + 1}`;
+      const inner: FilterScope = { alias: o, types: [filter.targetType], params: p, depth: scope.depth + 1 };
+      const refKey = p.add(paramKey(filter.targetType, filter.referenceParam.code), 'int4');
+      return `${alias}.id in (select s.target_id from sp_reference s where s.param = ${refKey}
+        and s.target_type = ${alias}.type and s.rid in (
+          select ${o}.rid from resource ${o} where ${o}.type = ${p.add(filter.targetType, 'text')}
+          and not ${o}.deleted and ${compileFilter(filter.next, inner)}))`;
+    }
+    case 'list':
+      return `(${alias}.type || '/' || ${alias}.id) in (
+        select e->'item'->>'reference' from resource l, jsonb_array_elements(l.content->'entry') e
+        where l.type = 'List' and l.id = ${p.add(filter.listId, 'text')} and not l.deleted)`;
+    default:
+      throw new AppError('unsupported', 'Unsupported search filter');
+  }
+}
+

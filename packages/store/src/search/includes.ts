@@ -1,0 +1,82 @@
+import type { IncludeSpec, SearchParamRegistry } from '@yiyun/fhir';
+import { paramKey } from '../indexing/param-key.ts';
+import type { StoredResource } from '../repository/port.ts';
+import type { Queryable } from '../sql/connect.ts';
+
+interface Found {
+  readonly rid: string;
+  readonly content: StoredResource;
+}
+
+/** Keys of the reference params an include names (`*` = every reference param of the source type). */
+function includeKeys(spec: IncludeSpec, registry: SearchParamRegistry): number[] {
+  if (spec.param !== '*') return [paramKey(spec.sourceType, spec.param)];
+  return registry
+    .forType(spec.sourceType)
+    .filter((d) => d.type === 'reference')
+    .map((d) => paramKey(spec.sourceType, d.code));
+}
+
+async function forward(sql: Queryable, spec: IncludeSpec, from: readonly Found[], registry: SearchParamRegistry) {
+  const rids = from.filter((f) => f.content.resourceType === spec.sourceType).map((f) => f.rid);
+  if (rids.length === 0) return [];
+  return sql.unsafe<Found[]>(
+    `select distinct t.rid, t.content from sp_reference s
+     join resource t on t.type = s.target_type and t.id = s.target_id
+     where s.rid = any($1::int8[]) and s.param = any($2::int4[]) and not t.deleted
+       and ($3::text is null or t.type = $3::text)`,
+    [rids, includeKeys(spec, registry), spec.targetType ?? null],
+  );
+}
+
+async function reverse(sql: Queryable, spec: IncludeSpec, from: readonly Found[], registry: SearchParamRegistry) {
+  const targets = spec.targetType ? from.filter((f) => f.content.resourceType === spec.targetType) : from;
+  if (targets.length === 0) return [];
+  return sql.unsafe<Found[]>(
+    `select distinct r.rid, r.content from sp_reference s
+     join resource r on r.rid = s.rid
+     join unnest($1::text[], $2::text[]) as t(type, id) on s.target_id = t.id and s.target_type = t.type
+     where s.param = any($3::int4[]) and not r.deleted and r.type = $4::text`,
+    [
+      targets.map((f) => f.content.resourceType),
+      targets.map((f) => f.content.id),
+      includeKeys(spec, registry),
+      spec.sourceType,
+    ],
+  );
+}
+
+const MAX_ITERATIONS = 4;
+/** Bound on included resources per page, so that a wide `_include` cannot exhaust memory. */
+const MAX_INCLUDED = 5_000;
+
+/**
+ * `_include` and `_revinclude` (with `:iterate`, repeated until nothing new appears, at most
+ * MAX_ITERATIONS rounds) for one page of matches.
+ */
+export async function resolveIncludes(
+  sql: Queryable,
+  matches: readonly Found[],
+  specs: { include: readonly IncludeSpec[]; revinclude: readonly IncludeSpec[] },
+  registry: SearchParamRegistry,
+): Promise<StoredResource[]> {
+  const seen = new Set(matches.map((m) => m.rid));
+  const included: Found[] = [];
+  let frontier: readonly Found[] = matches;
+  for (let round = 0; round < MAX_ITERATIONS && frontier.length > 0; round++) {
+    const next: Found[] = [];
+    for (const spec of specs.include) {
+      if (round > 0 && !spec.iterate) continue;
+      next.push(...(await forward(sql, spec, frontier, registry)));
+    }
+    for (const spec of specs.revinclude) {
+      if (round > 0 && !spec.iterate) continue;
+      next.push(...(await reverse(sql, spec, frontier, registry)));
+    }
+    const fresh = next.filter((f) => !seen.has(f.rid) && seen.add(f.rid));
+    included.push(...fresh);
+    if (included.length > MAX_INCLUDED) break;
+    frontier = fresh;
+  }
+  return included.slice(0, MAX_INCLUDED).map((f) => f.content);
+}

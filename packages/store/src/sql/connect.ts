@@ -1,0 +1,56 @@
+import postgres from 'postgres';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded.ts';
+
+export type Sql = postgres.Sql;
+
+/**
+ * What repository code needs of a connection or transaction: parameterised text queries.
+ * (Narrower than postgres.js's types, so the same code runs on a pool and inside `begin`.)
+ */
+export interface Queryable {
+  unsafe<T = Record<string, unknown>[]>(text: string, params?: readonly unknown[]): Promise<T>;
+}
+
+export function asQueryable(sql: Sql | postgres.TransactionSql): Queryable {
+  return sql as unknown as Queryable;
+}
+
+export interface DatabaseOptions {
+  /** `postgres://…` for a PostgreSQL server (≥ 15). Absent: the embedded PGlite database. */
+  readonly databaseUrl?: string;
+  /** Embedded database directory, or `memory://`. */
+  readonly dataDir?: string;
+  /** Pool size for a PostgreSQL server (PGlite always uses one connection: it has one session). */
+  readonly maxConnections?: number;
+}
+
+export interface Database {
+  readonly sql: Sql;
+  readonly kind: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}
+
+const quiet = { onnotice: () => {} };
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    const sql = postgres(options.databaseUrl, { ...quiet, max: options.maxConnections ?? 10 });
+    return { sql, kind: 'postgres', close: () => sql.end({ timeout: 5 }) };
+  }
+  const embedded: EmbeddedPostgres = await startEmbeddedPostgres(options.dataDir ?? 'memory://');
+  const sql = postgres({
+    ...quiet,
+    path: embedded.socketPath,
+    database: 'postgres',
+    username: 'postgres',
+    max: 1,
+  });
+  return {
+    sql,
+    kind: 'pglite',
+    async close() {
+      await sql.end({ timeout: 5 });
+      await embedded.close();
+    },
+  };
+}

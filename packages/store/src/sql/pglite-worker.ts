@@ -1,0 +1,36 @@
+/**
+ * Worker thread that owns the embedded PGlite database and serves it over the PostgreSQL wire
+ * protocol on a Unix socket, so that the main thread (and `psql -h <dir>`) use the same driver and
+ * SQL as against a PostgreSQL server. PGlite serialises queries and blocks its thread; running it
+ * here keeps the HTTP event loop free.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+interface WorkerInput {
+  readonly dataDir: string;
+  readonly socketPath: string;
+}
+
+const input = workerData as WorkerInput;
+const port = parentPort;
+if (!port) throw new Error('pglite-worker must run in a worker thread');
+
+try {
+  const db = await PGlite.create(input.dataDir);
+  const server = new PGLiteSocketServer({ db, path: input.socketPath });
+  await server.start();
+  port.on('message', (message: unknown) => {
+    if (message === 'close') {
+      void (async () => {
+        await server.stop();
+        await db.close();
+        port.postMessage({ kind: 'closed' });
+      })();
+    }
+  });
+  port.postMessage({ kind: 'ready' });
+} catch (err) {
+  port.postMessage({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+}

@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { openStore, type Store, type StoreOptions } from '../store.ts';
+
+/** Which store the integration tests run on: `pglite` (default) or `postgres`. */
+export function testStoreKind(): 'pglite' | 'postgres' {
+  return process.env['YIYUN_TEST_STORE'] === 'postgres' ? 'postgres' : 'pglite';
+}
+
+/** The PostgreSQL server tests use (trust auth on the project's machines and CI). */
+export function testServerUrl(database = 'postgres'): string {
+  const base = process.env['YIYUN_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432';
+  return `${base}/${database}`;
+}
+
+/** A fresh, empty PostgreSQL database; dropped on dispose. */
+export async function createTestDatabase(): Promise<{ url: string } & AsyncDisposable> {
+  const name = `yiyun_test_${Date.now()}_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(testServerUrl(), { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    url: testServerUrl(name),
+    async [Symbol.asyncDispose]() {
+      const drop = postgres(testServerUrl(), { max: 1, onnotice: () => {} });
+      try {
+        await drop.unsafe(`drop database if exists ${name} with (force)`);
+      } finally {
+        await drop.end();
+      }
+    },
+  };
+}
+
+/**
+ * A store on a fresh database of the kind named by YIYUN_TEST_STORE, removed on dispose:
+ * `await using store = await createTestStore();`
+ */
+export async function createTestStore(options: Omit<StoreOptions, 'databaseUrl' | 'dataDir'> = {}): Promise<
+  Store & AsyncDisposable
+> {
+  if (testStoreKind() === 'postgres') {
+    const db = await createTestDatabase();
+    const store = await openStore({ ...options, databaseUrl: db.url, maxConnections: 4 });
+    return Object.assign(store, {
+      async [Symbol.asyncDispose]() {
+        await store.close();
+        await db[Symbol.asyncDispose]();
+      },
+    });
+  }
+  const store = await openStore({ ...options, dataDir: 'memory://' });
+  return Object.assign(store, { [Symbol.asyncDispose]: () => store.close() });
+}

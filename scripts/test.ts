@@ -1,0 +1,54 @@
+/**
+ * `npm test`: unit tests, then the integration suites once on the embedded PGlite store and once on
+ * the PostgreSQL server (127.0.0.1:5432, or YIYUN_TEST_PG_URL). A missing PostgreSQL is an error
+ * naming the command that starts it, never a silent skip.
+ */
+import { spawnSync } from 'node:child_process';
+import { createConnection } from 'node:net';
+
+function run(label: string, args: string[], env: Record<string, string> = {}): void {
+  console.log(`\n=== ${label} ===`);
+  const result = spawnSync(process.execPath, [vitest, 'run', ...args], {
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
+  if (result.status !== 0) {
+    console.error(`\n${label} failed (exit ${result.status ?? result.signal}).`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+function canConnect(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port });
+    socket.setTimeout(2000);
+    socket.once('connect', () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+const vitest = new URL('../node_modules/vitest/vitest.mjs', import.meta.url).pathname;
+const only = process.argv[2];
+
+if (!only || only === 'unit') run('unit tests', ['--project', 'unit']);
+if (!only || only === 'pglite') run('integration tests on PGlite', ['--project', 'integration'], { YIYUN_TEST_STORE: 'pglite' });
+if (!only || only === 'postgres') {
+  const url = new URL(process.env['YIYUN_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432');
+  if (!(await canConnect(url.hostname, Number(url.port || 5432)))) {
+    console.error(
+      `PostgreSQL is not reachable at ${url.host}. Start it (Debian: ` +
+        "'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start', or install it with " +
+        "'apt-get install -y postgresql') or point YIYUN_TEST_PG_URL at a server with trust auth.",
+    );
+    process.exit(1);
+  }
+  run('integration tests on PostgreSQL', ['--project', 'integration'], { YIYUN_TEST_STORE: 'postgres' });
+}
+console.log('\nAll test suites passed.');
