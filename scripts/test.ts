@@ -38,7 +38,8 @@ const vitest = new URL('../node_modules/vitest/vitest.mjs', import.meta.url).pat
 const only = process.argv[2];
 
 if (!only || only === 'unit') run('unit tests', ['--project', 'unit']);
-if (!only || only === 'pglite') run('integration tests on PGlite', ['--project', 'integration'], { YIYUN_TEST_STORE: 'pglite' });
+if (!only || only === 'pglite')
+  run('integration tests on PGlite', ['--project', 'integration'], { YIYUN_TEST_STORE: 'pglite' });
 if (!only || only === 'postgres') {
   const url = new URL(process.env['YIYUN_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432');
   if (!(await canConnect(url.hostname, Number(url.port || 5432)))) {

@@ -1,5 +1,6 @@
-import { Command } from 'commander';
 import { synthCommand } from '@yiyun/synth';
+import { Command } from 'commander';
+import { importCommand } from './commands/import.ts';
 import { serveCommand } from './commands/serve.ts';
 
 /** Usage errors (unknown flags, bad values) exit with code 2, like other Unix tools. */
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .exitOverride();
   program.addCommand(serveCommand());
   program.addCommand(synthCommand());
+  program.addCommand(importCommand());
   for (const command of program.commands) command.exitOverride().showHelpAfterError();
   return program;
 }

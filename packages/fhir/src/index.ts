@@ -1,3 +1,5 @@
 export * from './errors/index.ts';
+export * from './patch/index.ts';
+export * from './projection/index.ts';
 export * from './search/index.ts';
 export * from './validation/index.ts';

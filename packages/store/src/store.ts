@@ -1,7 +1,7 @@
 import { createSearchParamRegistry, type SearchParamRegistry } from '@yiyun/fhir';
 import { migrate } from './migrations/index.ts';
-import type { FhirRepository } from './repository/port.ts';
 import { PgRepository } from './repository/pg-repository.ts';
+import type { FhirRepository } from './repository/port.ts';
 import { type Database, type DatabaseOptions, openDatabase } from './sql/connect.ts';
 
 export interface StoreOptions extends DatabaseOptions {

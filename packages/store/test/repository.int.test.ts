@@ -77,7 +77,10 @@ describe(`repository on ${process.env['YIYUN_TEST_STORE'] ?? 'pglite'}`, () => {
     const { resource, created } = await repo.update({ ...patient('刘', '洋'), id: 'client-chosen-1' });
     expect(created).toBe(true);
     expect(resource.id).toBe('client-chosen-1');
-    await expectCode(repo.update({ ...patient('刘', '洋'), id: 'nope' }, { allowCreate: false }), 'not-found');
+    await expectCode(
+      repo.update({ ...patient('刘', '洋'), id: 'nope' }, { allowCreate: false }),
+      'not-found',
+    );
   });
 
   it('rolls back everything when a transaction fails', async () => {
@@ -108,11 +111,20 @@ describe(`repository on ${process.env['YIYUN_TEST_STORE'] ?? 'pglite'}`, () => {
     await repo.create(obs);
     expect((await search('Patient', 'identifier=350203198005170011')).matches[0]?.id).toBe(p.id);
     expect((await search('Patient', 'family=欧阳')).matches.map((m) => m.id)).toContain(p.id);
-    const byDate = await search('Observation', `subject=Patient/${p.id}&date=ge2024-01-01&date=lt2024-04&_total=accurate`);
+    const byDate = await search(
+      'Observation',
+      `subject=Patient/${p.id}&date=ge2024-01-01&date=lt2024-04&_total=accurate`,
+    );
     expect(byDate.total).toBe(1);
-    expect((await search('Observation', `subject=Patient/${p.id}&date=lt2024-01-01`)).matches).toHaveLength(0);
-    expect((await search('Observation', `subject=Patient/${p.id}&value-quantity=gt70`)).matches).toHaveLength(1);
-    expect((await search('Observation', `subject=Patient/${p.id}&value-quantity=lt70`)).matches).toHaveLength(0);
+    expect((await search('Observation', `subject=Patient/${p.id}&date=lt2024-01-01`)).matches).toHaveLength(
+      0,
+    );
+    expect((await search('Observation', `subject=Patient/${p.id}&value-quantity=gt70`)).matches).toHaveLength(
+      1,
+    );
+    expect((await search('Observation', `subject=Patient/${p.id}&value-quantity=lt70`)).matches).toHaveLength(
+      0,
+    );
     const chained = await search('Observation', 'subject:Patient.identifier=350203198005170011');
     expect(chained.matches).toHaveLength(1);
     const withInclude = await search('Observation', `subject=Patient/${p.id}&_include=Observation:subject`);

@@ -1,5 +1,5 @@
-import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig } from '@yiyun/server/config';
+import { Command, InvalidArgumentError } from 'commander';
 import { startServer } from '../serve/start-server.ts';
 
 function port(value: string): number {
@@ -15,7 +15,10 @@ export function serveCommand(): Command {
     .option('--host <host>', 'interface to bind (env YIYUN_HOST, default 127.0.0.1)')
     .option('-d, --data <dir>', 'embedded database and file directory (env YIYUN_DATA, default ./yiyun-data)')
     .option('--database-url <url>', 'PostgreSQL server instead of the embedded database (env DATABASE_URL)')
-    .addHelpText('after', '\nOther settings come from YIYUN_* environment variables: see docs/configuration.md.')
+    .addHelpText(
+      'after',
+      '\nOther settings come from YIYUN_* environment variables: see docs/configuration.md.',
+    )
     .action(async (opts: { port?: number; host?: string; data?: string; databaseUrl?: string }) => {
       try {
         const config = loadConfig(process.env, {

@@ -157,10 +157,26 @@ export type Modifier =
 
 /** A parsed search value, typed by the parameter it belongs to. */
 export type SearchValue =
-  | { readonly kind: 'token'; readonly system?: string | null; readonly code?: string | null; readonly text?: string }
+  | {
+      readonly kind: 'token';
+      /** undefined: any system; null: no system (`|code`). */
+      readonly system?: string | null;
+      /** undefined: any code (`system|`). For `:of-type` this is the identifier value. */
+      readonly code?: string | null;
+      readonly text?: string;
+      /** `:of-type` only: the Identifier.type coding (`typeSystem|typeCode|value`). */
+      readonly typeSystem?: string;
+      readonly typeCode?: string;
+    }
   | { readonly kind: 'string'; readonly value: string }
   | { readonly kind: 'date'; readonly prefix: Prefix; readonly low: string; readonly high: string }
-  | { readonly kind: 'number'; readonly prefix: Prefix; readonly value: string; readonly low: string; readonly high: string }
+  | {
+      readonly kind: 'number';
+      readonly prefix: Prefix;
+      readonly value: string;
+      readonly low: string;
+      readonly high: string;
+    }
   | {
       readonly kind: 'quantity';
       readonly prefix: Prefix;
@@ -189,9 +205,19 @@ export type Filter =
       readonly values: readonly SearchValue[];
     }
   /** `subject:Patient.name=x`: follow reference `param` to `targetType`, then apply `next` there. */
-  | { readonly kind: 'chain'; readonly param: SearchParamDef; readonly targetType: string; readonly next: Filter }
+  | {
+      readonly kind: 'chain';
+      readonly param: SearchParamDef;
+      readonly targetType: string;
+      readonly next: Filter;
+    }
   /** `_has:Observation:patient:code=x`: some `targetType` whose `referenceParam` points here matches `next`. */
-  | { readonly kind: 'has'; readonly targetType: string; readonly referenceParam: SearchParamDef; readonly next: Filter }
+  | {
+      readonly kind: 'has';
+      readonly targetType: string;
+      readonly referenceParam: SearchParamDef;
+      readonly next: Filter;
+    }
   /** `_id=a,b` */
   | { readonly kind: 'id'; readonly ids: readonly string[]; readonly not?: boolean }
   /** `_lastUpdated=ge2020` (values OR-ed) */

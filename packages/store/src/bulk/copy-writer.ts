@@ -38,16 +38,32 @@ export async function copyNewResources(
   batch.forEach(({ resource, entries }, i) => {
     const rid = rids[i]!;
     resourceRows.push(
-      line([rid, resource.resourceType, resource.id, 1, resource.meta.lastUpdated, false, JSON.stringify(resource)]),
+      line([
+        rid,
+        resource.resourceType,
+        resource.id,
+        1,
+        resource.meta.lastUpdated,
+        false,
+        JSON.stringify(resource),
+      ]),
     );
     for (const entry of entries) {
       const kind = entry.value.kind;
       let rows = indexRows.get(kind);
-      if (!rows) indexRows.set(kind, (rows = []));
+      if (!rows) {
+        rows = [];
+        indexRows.set(kind, rows);
+      }
       rows.push(line([rid, paramKey(resource.resourceType, entry.param), ...valueColumns(entry.value)]));
     }
   });
-  await copyRows(tx, 'resource', ['rid', 'type', 'id', 'version_id', 'last_updated', 'deleted', 'content'], resourceRows);
+  await copyRows(
+    tx,
+    'resource',
+    ['rid', 'type', 'id', 'version_id', 'last_updated', 'deleted', 'content'],
+    resourceRows,
+  );
   for (const [kind, rows] of indexRows) {
     await copyRows(tx, `sp_${kind}`, ['rid', 'param', ...INDEX_TABLES[kind]], rows);
   }

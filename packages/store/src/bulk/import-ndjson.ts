@@ -29,7 +29,8 @@ export interface ImportOptions {
   readonly batchSize?: number;
   /** At most this many issues are kept (all are counted). */
   readonly maxIssues?: number;
-  readonly onProgress?: (progress: ImportProgress) => void;
+  /** Called after each batch; a returned promise is awaited (and may reject to stop the import). */
+  readonly onProgress?: (progress: ImportProgress) => unknown;
 }
 
 export interface NdjsonSource {
@@ -41,7 +42,10 @@ export interface NdjsonSource {
  * Imports NDJSON resources: every line parsed and validated; valid ones written in batches, each batch
  * one transaction. A bad line is reported with its source and line number and does not stop the rest.
  */
-export async function importNdjson(sources: Iterable<NdjsonSource>, options: ImportOptions): Promise<ImportReport> {
+export async function importNdjson(
+  sources: Iterable<NdjsonSource>,
+  options: ImportOptions,
+): Promise<ImportReport> {
   const batchSize = options.batchSize ?? 2_000;
   const maxIssues = options.maxIssues ?? 1_000;
   const issues: ImportIssue[] = [];
@@ -59,7 +63,7 @@ export async function importNdjson(sources: Iterable<NdjsonSource>, options: Imp
     progress.updated += result.updated;
     batch = [];
     keys = new Set();
-    options.onProgress?.({ ...progress });
+    await options.onProgress?.({ ...progress });
   };
   for (const source of sources) {
     let lineNo = 0;

@@ -87,7 +87,8 @@ export async function writeIndexRows(tx: Queryable, batch: readonly IndexedResou
     const types = ['int8', 'int4', ...SQL_TYPES[kind]];
     const arrays = types.map((t, i) => `$${params.length + i + 1}::${t}[]`);
     const aliases = names.map((_, i) => `c${i}`);
-    const projection = kind === 'composite' ? 'u.c0, u.c1, u.c2::jsonb' : aliases.map((a) => `u.${a}`).join(', ');
+    const projection =
+      kind === 'composite' ? 'u.c0, u.c1, u.c2::jsonb' : aliases.map((a) => `u.${a}`).join(', ');
     inserts.push(
       `i_${kind} as (insert into sp_${kind} (${names.join(', ')}) select ${projection} from unnest(${arrays.join(', ')}) as u(${aliases.join(', ')}))`,
     );

@@ -1,5 +1,6 @@
 import type { Sql } from '../sql/connect.ts';
 import * as m0001 from './0001-resources.ts';
+import * as m0002 from './0002-bulk-jobs.ts';
 
 interface Migration {
   readonly version: number;
@@ -8,7 +9,10 @@ interface Migration {
 }
 
 /** Every migration, in order. Never edit one that has shipped: add the next. */
-const MIGRATIONS: readonly Migration[] = [{ version: 1, ...m0001 }];
+const MIGRATIONS: readonly Migration[] = [
+  { version: 1, ...m0001 },
+  { version: 2, ...m0002 },
+];
 
 /** Arbitrary constant key for the advisory lock that serialises migrations across server replicas. */
 const MIGRATION_LOCK_KEY = 720_190_001;

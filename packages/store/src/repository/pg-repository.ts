@@ -82,13 +82,19 @@ export class PgRepository implements FhirRepository {
       throw new AppError('precondition-failed', `Version ${options.ifMatch} is not the current version`);
     }
     if (!current) {
-      if (options?.allowCreate === false) throw new AppError('not-found', `${resource.resourceType}/${resource.id} not found`);
+      if (options?.allowCreate === false)
+        throw new AppError('not-found', `${resource.resourceType}/${resource.id} not found`);
       const stored = stamp(resource, resource.id, 1, now);
-      await insertResources(sql, [{ resource: stored, entries: extractIndexEntries(stored, this.#deps.registry) }]);
+      await insertResources(sql, [
+        { resource: stored, entries: extractIndexEntries(stored, this.#deps.registry) },
+      ]);
       return { resource: stored, created: true };
     }
     const stored = stamp(resource, resource.id, current.version_id + 1, now);
-    await replaceCurrent(sql, current, { resource: stored, entries: extractIndexEntries(stored, this.#deps.registry) });
+    await replaceCurrent(sql, current, {
+      resource: stored,
+      entries: extractIndexEntries(stored, this.#deps.registry),
+    });
     return { resource: stored, created: current.deleted };
   }
 
@@ -135,7 +141,11 @@ export class PgRepository implements FhirRepository {
 }
 
 function assertResource(resource: unknown): asserts resource is Resource {
-  if (typeof resource !== 'object' || resource === null || typeof (resource as Resource).resourceType !== 'string') {
+  if (
+    typeof resource !== 'object' ||
+    resource === null ||
+    typeof (resource as Resource).resourceType !== 'string'
+  ) {
     throw new AppError('invalid', 'Not a FHIR resource: resourceType is missing');
   }
 }

@@ -1,7 +1,7 @@
 import { AppError } from '@yiyun/fhir';
 import type { Queryable } from '../sql/connect.ts';
 import type { HistoryEntry, HistoryQuery, HistoryResult, StoredResource } from './port.ts';
-import { liveResource, ROW_COLUMNS, type ResourceRow } from './rows.ts';
+import { liveResource, type ResourceRow, ROW_COLUMNS } from './rows.ts';
 
 export async function readCurrent(sql: Queryable, type: string, id: string): Promise<StoredResource> {
   const rows = await sql.unsafe<ResourceRow[]>(
@@ -47,7 +47,13 @@ function historyWhere(query: HistoryQuery, params: unknown[]): string {
 function toEntry(row: ResourceRow): HistoryEntry {
   const lastUpdated = row.last_updated.toISOString();
   const method = row.deleted ? 'DELETE' : row.version_id === 1 ? 'POST' : 'PUT';
-  const base = { resourceType: row.type, id: row.id, versionId: String(row.version_id), lastUpdated, method } as const;
+  const base = {
+    resourceType: row.type,
+    id: row.id,
+    versionId: String(row.version_id),
+    lastUpdated,
+    method,
+  } as const;
   return row.deleted || !row.content ? base : { ...base, resource: row.content };
 }
 

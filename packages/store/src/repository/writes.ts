@@ -11,7 +11,12 @@ export interface PendingCreate {
 }
 
 /** Stamps id, version and time into a copy of the resource, as it will be stored. */
-export function stamp(resource: Resource, id: string, versionId: number, lastUpdated: string): StoredResource {
+export function stamp(
+  resource: Resource,
+  id: string,
+  versionId: number,
+  lastUpdated: string,
+): StoredResource {
   return {
     ...resource,
     id,

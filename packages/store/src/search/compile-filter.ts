@@ -19,7 +19,11 @@ export function paramMatch(code: string, scope: FilterScope, column = 's.param')
   return `${column} = any(${scope.params.add(keys, 'int4[]')})`;
 }
 
-function datePredicateOnColumn(col: string, v: Extract<SearchValue, { kind: 'date' }>, scope: FilterScope): string {
+function datePredicateOnColumn(
+  col: string,
+  v: Extract<SearchValue, { kind: 'date' }>,
+  scope: FilterScope,
+): string {
   const p = scope.params;
   const lo = () => p.add(v.low, 'timestamptz');
   const hi = () => p.add(v.high, 'timestamptz');
@@ -94,4 +98,3 @@ export function compileFilter(filter: Filter, scope: FilterScope): string {
       throw new AppError('unsupported', 'Unsupported search filter');
   }
 }
-

@@ -1,4 +1,10 @@
-import { AppError, compartmentParams, type SearchParamRegistry, type SearchRequest, type SortKey } from '@yiyun/fhir';
+import {
+  AppError,
+  compartmentParams,
+  type SearchParamRegistry,
+  type SearchRequest,
+  type SortKey,
+} from '@yiyun/fhir';
 import { paramKey } from '../indexing/param-key.ts';
 import { compileFilter, type FilterScope } from './compile-filter.ts';
 import { SqlParams } from './sql-params.ts';
@@ -41,9 +47,8 @@ function compartmentClause(request: SearchRequest, scope: FilterScope): string |
     for (const code of compartmentParams(compartment.type, type)) keys.push(paramKey(type, code));
   }
   const p = scope.params;
-  const self =
-    scope.types.includes(compartment.type) ?
-      ` or (r.type = ${p.add(compartment.type, 'text')} and r.id = ${p.add(compartment.id, 'text')})`
+  const self = scope.types.includes(compartment.type)
+    ? ` or (r.type = ${p.add(compartment.type, 'text')} and r.id = ${p.add(compartment.id, 'text')})`
     : '';
   if (keys.length === 0) return self ? `(false${self})` : 'false';
   return `(r.rid in (select s.rid from sp_reference s where s.target_id = ${p.add(compartment.id, 'text')}

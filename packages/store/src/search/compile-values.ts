@@ -1,5 +1,5 @@
-import { AppError, type Modifier, type Prefix, type SearchValue } from '@yiyun/fhir';
-import { escapeLike, normalizeForSearch, type SqlParams } from './sql-params.ts';
+import { AppError, type Modifier, normalizeText, type Prefix, type SearchValue } from '@yiyun/fhir';
+import { escapeLike, type SqlParams } from './sql-params.ts';
 
 /** The index table holding a search parameter type's rows. */
 export function tableFor(type: string): string {
@@ -22,7 +22,13 @@ export function tableFor(type: string): string {
  * Range comparison of an indexed range [low, high) against a search range [sLow, sHigh).
  * The search bounds are functions so that only the placeholders a prefix uses are bound.
  */
-function rangePredicate(prefix: Prefix, low: string, high: string, sLow: () => string, sHigh: () => string): string {
+function rangePredicate(
+  prefix: Prefix,
+  low: string,
+  high: string,
+  sLow: () => string,
+  sHigh: () => string,
+): string {
   const contained = () => `(${low} >= ${sLow()} and ${high} <= ${sHigh()})`;
   switch (prefix) {
     case 'eq':
@@ -47,7 +53,12 @@ function rangePredicate(prefix: Prefix, low: string, high: string, sLow: () => s
 }
 
 /** Point comparison of an indexed number against a search value with implicit range [sLow, sHigh). */
-function numberPredicate(prefix: Prefix, col: string, p: SqlParams, v: { value: string; low: string; high: string }) {
+function numberPredicate(
+  prefix: Prefix,
+  col: string,
+  p: SqlParams,
+  v: { value: string; low: string; high: string },
+) {
   // Placeholders are added only when used: an unused parameter has no type and fails to prepare.
   const value = () => p.add(v.value, 'numeric');
   switch (prefix) {
@@ -71,13 +82,17 @@ function numberPredicate(prefix: Prefix, col: string, p: SqlParams, v: { value: 
   }
 }
 
-function tokenPredicate(v: Extract<SearchValue, { kind: 'token' }>, modifier: Modifier | undefined, p: SqlParams) {
+function tokenPredicate(
+  v: Extract<SearchValue, { kind: 'token' }>,
+  modifier: Modifier | undefined,
+  p: SqlParams,
+) {
   if (modifier === 'text') {
-    const text = normalizeForSearch(v.text ?? v.code ?? '');
+    const text = normalizeText(v.text ?? v.code ?? '');
     return `s.text like ${p.add(`%${escapeLike(text)}%`, 'text')}`;
   }
   if (modifier === 'of-type') {
-    return `(s.type_system = ${p.add(v.system ?? null, 'text')} and s.type_code = ${p.add(v.code ?? null, 'text')} and s.code = ${p.add(v.text ?? null, 'text')})`;
+    return `(s.type_system = ${p.add(v.typeSystem ?? null, 'text')} and s.type_code = ${p.add(v.typeCode ?? null, 'text')} and s.code = ${p.add(v.code ?? null, 'text')})`;
   }
   const parts: string[] = [];
   if (v.code !== undefined && v.code !== null) parts.push(`s.code = ${p.add(v.code, 'text')}`);
@@ -109,7 +124,8 @@ export function valuePredicate(value: SearchValue, modifier: Modifier | undefine
       return tokenPredicate(value, modifier, p);
     case 'string': {
       if (modifier === 'exact') return `s.exact = ${p.add(value.value, 'text')}`;
-      const norm = escapeLike(normalizeForSearch(value.value));
+      // The parser has normalised the value (lower case, no diacritics) as extraction does.
+      const norm = escapeLike(value.value);
       const pattern = modifier === 'contains' ? `%${norm}%` : `${norm}%`;
       return `s.normalized like ${p.add(pattern, 'text')}`;
     }
@@ -136,7 +152,8 @@ export function valuePredicate(value: SearchValue, modifier: Modifier | undefine
       return referencePredicate(value, p);
     case 'uri':
       if (modifier === 'below') return `s.value like ${p.add(`${escapeLike(value.value)}%`, 'text')}`;
-      if (modifier === 'above') return `${p.add(value.value, 'text')} like (replace(replace(s.value, '%', '\\%'), '_', '\\_') || '%')`;
+      if (modifier === 'above')
+        return `${p.add(value.value, 'text')} like (replace(replace(s.value, '%', '\\%'), '_', '\\_') || '%')`;
       return `s.value = ${p.add(value.value, 'text')}`;
     case 'composite':
       return compositePredicate(value.components, p);
@@ -177,7 +194,7 @@ function compositePredicate(components: readonly SearchValue[], p: SqlParams): s
           () => p.add(c.high, 'timestamptz'),
         );
       case 'string':
-        return `${el}->>'normalized' like ${p.add(`${escapeLike(normalizeForSearch(c.value))}%`, 'text')}`;
+        return `${el}->>'normalized' like ${p.add(`${escapeLike(normalizeText(c.value))}%`, 'text')}`;
       case 'reference':
         return c.targetId ? `${el}->>'targetId' = ${p.add(c.targetId, 'text')}` : 'false';
       case 'uri':

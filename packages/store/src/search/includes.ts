@@ -17,7 +17,12 @@ function includeKeys(spec: IncludeSpec, registry: SearchParamRegistry): number[]
     .map((d) => paramKey(spec.sourceType, d.code));
 }
 
-async function forward(sql: Queryable, spec: IncludeSpec, from: readonly Found[], registry: SearchParamRegistry) {
+async function forward(
+  sql: Queryable,
+  spec: IncludeSpec,
+  from: readonly Found[],
+  registry: SearchParamRegistry,
+) {
   const rids = from.filter((f) => f.content.resourceType === spec.sourceType).map((f) => f.rid);
   if (rids.length === 0) return [];
   return sql.unsafe<Found[]>(
@@ -29,7 +34,12 @@ async function forward(sql: Queryable, spec: IncludeSpec, from: readonly Found[]
   );
 }
 
-async function reverse(sql: Queryable, spec: IncludeSpec, from: readonly Found[], registry: SearchParamRegistry) {
+async function reverse(
+  sql: Queryable,
+  spec: IncludeSpec,
+  from: readonly Found[],
+  registry: SearchParamRegistry,
+) {
   const targets = spec.targetType ? from.filter((f) => f.content.resourceType === spec.targetType) : from;
   if (targets.length === 0) return [];
   return sql.unsafe<Found[]>(

@@ -27,7 +27,8 @@ export async function runSearch(
 ): Promise<SearchResult> {
   const compiled = compileSearch(request, registry);
   const countOnly = request.summary === 'count' || request.count === 0;
-  const total = request.total === 'none' && !countOnly ? undefined : await countMatches(sql, compiled, request.total);
+  const total =
+    request.total === 'none' && !countOnly ? undefined : await countMatches(sql, compiled, request.total);
   if (countOnly) return { matches: [], included: [], total: total ?? 0, hasMore: false };
   const p = compiled.params;
   const values = [...p.values, request.count + 1, request.offset];

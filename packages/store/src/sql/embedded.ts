@@ -29,7 +29,8 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   await new Promise<void>((resolve, reject) => {
     const onMessage = (message: WorkerMessage) => {
       if (message.kind === 'ready') resolve();
-      else if (message.kind === 'error') reject(new Error(`Embedded database failed to start: ${message.message}`));
+      else if (message.kind === 'error')
+        reject(new Error(`Embedded database failed to start: ${message.message}`));
     };
     worker.once('message', onMessage);
     worker.once('error', reject);

@@ -39,9 +39,9 @@ export async function createTestDatabase(): Promise<{ url: string } & AsyncDispo
  * A store on a fresh database of the kind named by YIYUN_TEST_STORE, removed on dispose:
  * `await using store = await createTestStore();`
  */
-export async function createTestStore(options: Omit<StoreOptions, 'databaseUrl' | 'dataDir'> = {}): Promise<
-  Store & AsyncDisposable
-> {
+export async function createTestStore(
+  options: Omit<StoreOptions, 'databaseUrl' | 'dataDir'> = {},
+): Promise<Store & AsyncDisposable> {
   if (testStoreKind() === 'postgres') {
     const db = await createTestDatabase();
     const store = await openStore({ ...options, databaseUrl: db.url, maxConnections: 4 });

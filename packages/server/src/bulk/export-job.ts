@@ -1,0 +1,86 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { asQueryable, exportResources, inPatientCompartment, type Store, typesWithData } from '@yiyun/store';
+import type { BulkFiles } from './files.ts';
+import type { JobHandler } from './job-runner.ts';
+
+/** What the `$export` kick-off stored as the job's request. */
+export interface ExportRequest {
+  readonly level: 'system' | 'patient' | 'group';
+  readonly types?: readonly string[];
+  readonly since?: string;
+  /** Patient ids of a Group export (resolved at kick-off). */
+  readonly patientIds?: readonly string[];
+  /** The kick-off URL, echoed in the manifest. */
+  readonly requestUrl: string;
+  readonly transactionTime: string;
+}
+
+export interface ExportOutput {
+  readonly type: string;
+  readonly url: string;
+  readonly count: number;
+}
+
+async function writeType(
+  store: Store,
+  type: string,
+  request: ExportRequest,
+  file: string,
+  onPage: (n: number) => Promise<unknown>,
+): Promise<number> {
+  const out = createWriteStream(file, { encoding: 'utf8' });
+  let count = 0;
+  const scope = {
+    level: request.level === 'system' ? ('system' as const) : ('patient' as const),
+    patientIds: request.patientIds,
+    since: request.since,
+  };
+  try {
+    for await (const page of exportResources(asQueryable(store.database.sql), type, scope)) {
+      const chunk = page.map((r) => JSON.stringify(r)).join('\n') + '\n';
+      if (!out.write(chunk)) await once(out, 'drain');
+      count += page.length;
+      await onPage(count);
+    }
+  } finally {
+    out.end();
+    await once(out, 'close');
+  }
+  return count;
+}
+
+/** Writes one NDJSON file per resource type (Bulk Data IG layout) and returns the manifest. */
+export function exportJobHandler(
+  store: Store,
+  files: BulkFiles,
+  fileUrl: (jobId: string, name: string) => string,
+): JobHandler {
+  return async (job, report) => {
+    const request = job.request as unknown as ExportRequest;
+    const available = await typesWithData(asQueryable(store.database.sql));
+    let types = request.types?.length ? available.filter((t) => request.types!.includes(t)) : available;
+    if (request.level !== 'system') types = types.filter(inPatientCompartment);
+    const dir = await files.jobDir(job.id);
+    const output: ExportOutput[] = [];
+    let exported = 0;
+    for (const type of types) {
+      const name = `${type}.ndjson`;
+      const count = await writeType(store, type, request, join(dir, name), (n) =>
+        report({ exported: exported + n, currentType: type }),
+      );
+      exported += count;
+      if (count > 0) output.push({ type, url: fileUrl(job.id, name), count });
+      else await rm(join(dir, name), { force: true });
+    }
+    return {
+      transactionTime: request.transactionTime,
+      request: request.requestUrl,
+      requiresAccessToken: false,
+      output,
+      error: [],
+    };
+  };
+}
