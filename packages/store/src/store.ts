@@ -1,19 +1,46 @@
-import { createSearchParamRegistry, type SearchParamRegistry } from '@yiyun/fhir';
+import {
+  type CompiledSearchParamRegistry,
+  createSearchParamRegistry,
+  createSwappableRegistry,
+  type SwappableRegistry,
+} from '@yiyun/fhir';
+import { reindexTypes } from './indexing/reindex.ts';
 import { migrate } from './migrations/index.ts';
+import {
+  activatedAt,
+  loadActiveSearchParameters,
+  readStoredSearchParameters,
+  registryWith,
+  saveActiveSearchParameters,
+} from './registry/custom-params.ts';
 import { PgRepository } from './repository/pg-repository.ts';
 import type { FhirRepository } from './repository/port.ts';
-import { type Database, type DatabaseOptions, openDatabase } from './sql/connect.ts';
+import { asQueryable, type Database, type DatabaseOptions, openDatabase } from './sql/connect.ts';
 
 export interface StoreOptions extends DatabaseOptions {
-  /** Search parameters to index and search by; default: every R4 SearchParameter. */
-  readonly registry?: SearchParamRegistry;
+  /** Base search parameters; default: every R4 SearchParameter. Custom ones are added on top. */
+  readonly registry?: CompiledSearchParamRegistry;
+  /** How often to check whether another replica activated new SearchParameters (ms; 0 = never). */
+  readonly registryPollMs?: number;
+}
+
+export interface ActivationReport {
+  readonly active: readonly string[];
+  readonly invalid: readonly { id: string; message: string }[];
+  /** Resource types whose index the new parameters change. */
+  readonly affectedTypes: readonly string[];
 }
 
 export interface Store {
   readonly kind: Database['kind'];
-  readonly registry: SearchParamRegistry;
+  /** The live registry: replaced in place when custom SearchParameters are activated. */
+  readonly registry: SwappableRegistry;
   repository(): FhirRepository;
   isReady(): Promise<boolean>;
+  /** Activates the stored custom SearchParameters for every replica (the first half of `$reindex`). */
+  activateSearchParameters(): Promise<ActivationReport>;
+  /** Rebuilds index rows of these types (the second half of `$reindex`). */
+  reindex(types: readonly string[], onProgress?: (done: number) => unknown): Promise<number>;
   close(): Promise<void>;
   /** The SQL connection, for store-internal jobs (bulk import/export, benchmarks). */
   readonly database: Database;
@@ -28,7 +55,22 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     await database.close();
     throw err;
   }
-  const registry = options.registry ?? createSearchParamRegistry();
+  const q = asQueryable(database.sql);
+  const active = await loadActiveSearchParameters(q);
+  const registry = createSwappableRegistry(
+    active.params.length ? registryWith(active.params) : (options.registry ?? createSearchParamRegistry()),
+  );
+  let loadedAt = active.activatedAt;
+  const reloadIfChanged = async () => {
+    const latest = await activatedAt(q);
+    if (latest === loadedAt) return;
+    const now = await loadActiveSearchParameters(q);
+    registry.replace(registryWith(now.params));
+    loadedAt = now.activatedAt;
+  };
+  const pollMs = options.registryPollMs ?? 10_000;
+  const timer = pollMs > 0 ? setInterval(() => void reloadIfChanged().catch(() => {}), pollMs) : undefined;
+  timer?.unref();
   let closed = false;
   return {
     kind: database.kind,
@@ -44,8 +86,20 @@ export async function openStore(options: StoreOptions): Promise<Store> {
         return false;
       }
     },
+    async activateSearchParameters() {
+      const { valid, invalid } = await readStoredSearchParameters(q);
+      const previous = (await loadActiveSearchParameters(q)).params;
+      await saveActiveSearchParameters(q, valid);
+      registry.replace(registryWith(valid));
+      loadedAt = await activatedAt(q);
+      // Types whose parameters appeared or disappeared both need their index rebuilt.
+      const affectedTypes = [...new Set([...previous, ...valid].flatMap((p) => p.base as string[]))].sort();
+      return { active: valid.map((p) => p.url), invalid, affectedTypes };
+    },
+    reindex: (types, onProgress) => reindexTypes(database, registry, types, onProgress),
     async close() {
       closed = true;
+      clearInterval(timer);
       await database.close();
     },
   };

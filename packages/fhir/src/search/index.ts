@@ -1,6 +1,7 @@
 export { compartmentParams, compartmentTypes, patientCompartmentParams } from './compartments.ts';
 export type { Evaluator, TypedNode } from './expression.ts';
 export { extractIndexEntries } from './extract.ts';
+export { createSwappableRegistry, type SwappableRegistry } from './swappable-registry.ts';
 export { dateRange, decimalRange, normalizeText } from './normalize.ts';
 export { type ParseSearchOptions, parseSearchRequest } from './parse-request.ts';
 export {

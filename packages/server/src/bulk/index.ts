@@ -4,6 +4,7 @@ import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { OperationSpec } from '../fhir/operations/registry.ts';
 import type { ResourceValidator } from '../fhir/types.ts';
+import { reindexJobHandler, reindexOperation } from '../operations/reindex.ts';
 import { exportJobHandler } from './export-job.ts';
 import { exportOperation } from './export-operation.ts';
 import { BulkFiles } from './files.ts';
@@ -30,7 +31,7 @@ export interface Bulk {
   readonly runner: JobRunner;
 }
 
-/** Bulk Data `$export` / `$import`: durable jobs, NDJSON files, status polling. */
+/** Asynchronous operations (`$export`, `$import`, `$reindex`): durable jobs, NDJSON files, status polling. */
 export function createBulk(options: BulkOptions): Bulk {
   const jobs = new JobStore(asQueryable(options.store.database.sql));
   const files = new BulkFiles(join(options.dataDir, 'bulk'));
@@ -59,6 +60,7 @@ export function createBulk(options: BulkOptions): Bulk {
     operations: [
       exportOperation({ jobs, statusUrl, onSubmit }),
       importOperation({ jobs, policy, statusUrl, onSubmit }),
+      reindexOperation({ jobs, statusUrl, onSubmit }),
     ],
     runner,
   };

@@ -15,6 +15,11 @@ const schema = z.object({
     .optional(),
   baseUrl: z.string().url().optional(),
   maxBodyBytes: z.coerce.number().int().min(1024),
+  maxUploadBytes: z.coerce.number().int().min(1024),
+  importAllowedOrigins: z
+    .string()
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.string().url('must be a comma-separated list of origins'))),
   defaultCount: z.coerce.number().int().min(1).max(1000),
   maxCount: z.coerce.number().int().min(1).max(10_000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -30,6 +35,8 @@ export const ENV_KEYS: Readonly<Record<keyof z.infer<typeof schema>, string>> = 
   databaseUrl: 'DATABASE_URL',
   baseUrl: 'YIYUN_BASE_URL',
   maxBodyBytes: 'YIYUN_MAX_BODY_BYTES',
+  maxUploadBytes: 'YIYUN_MAX_UPLOAD_BYTES',
+  importAllowedOrigins: 'YIYUN_IMPORT_ALLOWED_ORIGINS',
   defaultCount: 'YIYUN_DEFAULT_COUNT',
   maxCount: 'YIYUN_MAX_COUNT',
   logLevel: 'YIYUN_LOG_LEVEL',
@@ -40,6 +47,8 @@ const DEFAULTS = {
   host: '127.0.0.1',
   dataDir: './yiyun-data',
   maxBodyBytes: String(64 * 1024 * 1024),
+  maxUploadBytes: String(4 * 1024 * 1024 * 1024),
+  importAllowedOrigins: '',
   defaultCount: '20',
   maxCount: '1000',
   logLevel: 'info',
@@ -71,6 +80,7 @@ export function loadConfig(
   return Object.freeze({
     ...value,
     dataDir: resolve(value.dataDir),
+    importAllowedOrigins: value.importAllowedOrigins.map((o) => new URL(o).origin),
     baseUrl: (value.baseUrl ?? `http://${host}:${value.port}`).replace(/\/$/, ''),
   });
 }

@@ -1,6 +1,7 @@
 import type { Sql } from '../sql/connect.ts';
 import * as m0001 from './0001-resources.ts';
 import * as m0002 from './0002-bulk-jobs.ts';
+import * as m0003 from './0003-settings.ts';
 
 interface Migration {
   readonly version: number;
@@ -12,6 +13,7 @@ interface Migration {
 const MIGRATIONS: readonly Migration[] = [
   { version: 1, ...m0001 },
   { version: 2, ...m0002 },
+  { version: 3, ...m0003 },
 ];
 
 /** Arbitrary constant key for the advisory lock that serialises migrations across server replicas. */
