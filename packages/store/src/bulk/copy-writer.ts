@@ -18,53 +18,57 @@ function line(values: readonly (string | number | boolean | null)[]): string {
   return `${values.map(field).join('\t')}\n`;
 }
 
-async function copyRows(tx: TransactionSql, table: string, columns: readonly string[], rows: string[]) {
-  if (rows.length === 0) return;
-  const writable = await tx.unsafe(`copy ${table} (${columns.join(', ')}) from stdin`).writable();
-  await pipeline(Readable.from(rows), writable);
+/** COPY text for new resources and their index rows, built before the transaction opens. */
+export interface CopyPayload {
+  readonly resource: string;
+  readonly index: ReadonlyMap<IndexKind, string>;
 }
 
-/**
- * The bulk fast path on a PostgreSQL server: new resources and their index rows with COPY.
- * `rids` are pre-allocated from the identity sequence, one per resource.
- */
-export async function copyNewResources(
-  tx: TransactionSql,
-  batch: readonly PendingCreate[],
-  rids: readonly string[],
-): Promise<void> {
-  const resourceRows: string[] = [];
-  const indexRows = new Map<IndexKind, string[]>();
+/** Serialises a batch of new resources (with pre-allocated rids) into COPY text, table by table. */
+export function buildCopyPayload(batch: readonly PendingCreate[], rids: readonly string[]): CopyPayload {
+  const resourceLines: string[] = [];
+  const indexLines = new Map<IndexKind, string[]>();
   batch.forEach(({ resource, entries }, i) => {
     const rid = rids[i]!;
-    resourceRows.push(
-      line([
-        rid,
-        resource.resourceType,
-        resource.id,
-        1,
-        resource.meta.lastUpdated,
-        false,
-        JSON.stringify(resource),
-      ]),
+    resourceLines.push(
+      line([rid, resource.resourceType, resource.id, 1, resource.meta.lastUpdated, false, JSON.stringify(resource)]),
     );
     for (const entry of entries) {
       const kind = entry.value.kind;
-      let rows = indexRows.get(kind);
-      if (!rows) {
-        rows = [];
-        indexRows.set(kind, rows);
+      let lines = indexLines.get(kind);
+      if (!lines) {
+        lines = [];
+        indexLines.set(kind, lines);
       }
-      rows.push(line([rid, paramKey(resource.resourceType, entry.param), ...valueColumns(entry.value)]));
+      lines.push(line([rid, paramKey(resource.resourceType, entry.param), ...valueColumns(entry.value)]));
     }
   });
-  await copyRows(
+  return {
+    resource: resourceLines.join(''),
+    index: new Map([...indexLines].map(([kind, lines]) => [kind, lines.join('')])),
+  };
+}
+
+/** Text in ~256 KB pieces: one CopyData message per piece. */
+function* pieces(text: string): Generator<string> {
+  for (let i = 0; i < text.length; i += 262_144) yield text.slice(i, i + 262_144);
+}
+
+async function copyText(tx: TransactionSql, table: string, columns: readonly string[], text: string) {
+  if (text.length === 0) return;
+  const writable = await tx.unsafe(`copy ${table} (${columns.join(', ')}) from stdin`).writable();
+  await pipeline(Readable.from(pieces(text)), writable);
+}
+
+/** The bulk fast path on a PostgreSQL server: COPY of new resources and their index rows. */
+export async function copyPayload(tx: TransactionSql, payload: CopyPayload): Promise<void> {
+  await copyText(
     tx,
     'resource',
     ['rid', 'type', 'id', 'version_id', 'last_updated', 'deleted', 'content'],
-    resourceRows,
+    payload.resource,
   );
-  for (const [kind, rows] of indexRows) {
-    await copyRows(tx, `sp_${kind}`, ['rid', 'param', ...INDEX_TABLES[kind]], rows);
+  for (const [kind, text] of payload.index) {
+    await copyText(tx, `sp_${kind}`, ['rid', 'param', ...INDEX_TABLES[kind]], text);
   }
 }

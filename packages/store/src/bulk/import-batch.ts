@@ -1,22 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import type { Resource } from '@medplum/fhirtypes';
 import { extractIndexEntries, type SearchParamRegistry } from '@yiyun/fhir';
-import type { TransactionSql } from 'postgres';
 import { PgRepository } from '../repository/pg-repository.ts';
-import { assertValidId } from '../repository/rows.ts';
+import { assertValidId, isUniqueViolation } from '../repository/rows.ts';
 import { insertResources, type PendingCreate, stamp } from '../repository/writes.ts';
-import { asQueryable, type Database } from '../sql/connect.ts';
-import { copyNewResources } from './copy-writer.ts';
+import { asQueryable, type Database, type Queryable } from '../sql/connect.ts';
+import { buildCopyPayload, type CopyPayload, copyPayload } from './copy-writer.ts';
 
 export interface BatchResult {
   readonly created: number;
   readonly updated: number;
 }
 
-async function existingKeys(tx: TransactionSql, resources: readonly Resource[]): Promise<Set<string>> {
+/** A batch made ready outside any transaction: the CPU work is done, only writing is left. */
+export interface PreparedBatch {
+  readonly resources: readonly Resource[];
+  readonly fresh: readonly PendingCreate[];
+  readonly updates: readonly Resource[];
+  /** COPY text (PostgreSQL server only). */
+  readonly payload?: CopyPayload;
+}
+
+async function existingKeys(q: Queryable, resources: readonly Resource[]): Promise<Set<string>> {
   const withId = resources.filter((r) => r.id);
   if (withId.length === 0) return new Set();
-  const rows = await asQueryable(tx).unsafe<{ type: string; id: string }[]>(
+  const rows = await q.unsafe<{ type: string; id: string }[]>(
     `select r.type, r.id from resource r
      join unnest($1::text[], $2::text[]) as k(type, id) on r.type = k.type and r.id = k.id`,
     [withId.map((r) => r.resourceType), withId.map((r) => r.id)],
@@ -24,8 +32,8 @@ async function existingKeys(tx: TransactionSql, resources: readonly Resource[]):
   return new Set(rows.map((r) => `${r.type}/${r.id}`));
 }
 
-async function allocateRids(tx: TransactionSql, n: number): Promise<string[]> {
-  const rows = await asQueryable(tx).unsafe<{ rid: string }[]>(
+async function allocateRids(q: Queryable, n: number): Promise<string[]> {
+  const rows = await q.unsafe<{ rid: string }[]>(
     `select nextval(pg_get_serial_sequence('resource', 'rid'))::text as rid from generate_series(1, $1::int4)`,
     [n],
   );
@@ -33,38 +41,68 @@ async function allocateRids(tx: TransactionSql, n: number): Promise<string[]> {
 }
 
 /**
- * Writes one batch of already-validated resources in one transaction: new ids on the fast path
- * (COPY on a PostgreSQL server, batched INSERT on PGlite, whose socket has no COPY FROM STDIN),
- * resources whose id exists through the normal versioned update. All or nothing.
- * The caller guarantees that no (type, id) appears twice in one batch.
+ * Splits a batch of validated resources into new ones (stamped, indexed, serialised for COPY) and
+ * ones whose id exists (to be updated). No transaction is open meanwhile, so the caller can prepare
+ * the next batch while the previous one is being written. No (type, id) may appear twice in a batch.
  */
-export async function writeImportBatch(
+export async function prepareImportBatch(
   database: Database,
   registry: SearchParamRegistry,
   resources: readonly Resource[],
+): Promise<PreparedBatch> {
+  const q = asQueryable(database.sql);
+  const existing = await existingKeys(q, resources);
+  const now = new Date().toISOString();
+  const fresh: PendingCreate[] = [];
+  const updates: Resource[] = [];
+  for (const resource of resources) {
+    if (resource.id && existing.has(`${resource.resourceType}/${resource.id}`)) {
+      updates.push(resource);
+      continue;
+    }
+    const id = resource.id ?? randomUUID();
+    assertValidId(id);
+    const stored = stamp(resource, id, 1, now);
+    fresh.push({ resource: stored, entries: extractIndexEntries(stored, registry) });
+  }
+  if (database.kind !== 'postgres' || fresh.length === 0) return { resources, fresh, updates };
+  const payload = buildCopyPayload(fresh, await allocateRids(q, fresh.length));
+  return { resources, fresh, updates, payload };
+}
+
+/**
+ * Writes a prepared batch in one transaction: new resources on the fast path (COPY on a PostgreSQL
+ * server, batched INSERT on PGlite, whose socket has no COPY FROM STDIN), existing ids as versioned
+ * updates. If another writer created one of the ids meanwhile, the batch is redone through the
+ * repository, resource by resource. All or nothing either way.
+ */
+export async function writePreparedBatch(
+  database: Database,
+  registry: SearchParamRegistry,
+  batch: PreparedBatch,
 ): Promise<BatchResult> {
-  return database.sql.begin(async (tx) => {
-    const existing = await existingKeys(tx, resources);
-    const now = new Date().toISOString();
-    const fresh: PendingCreate[] = [];
-    const updates: Resource[] = [];
+  try {
+    return (await database.sql.begin(async (tx) => {
+      if (batch.payload) await copyPayload(tx, batch.payload);
+      else await insertResources(asQueryable(tx), batch.fresh);
+      const repo = new PgRepository({ sql: database.sql, registry }, asQueryable(tx));
+      for (const resource of batch.updates) await repo.update(resource);
+      return { created: batch.fresh.length, updated: batch.updates.length };
+    })) as BatchResult;
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    return writeOneByOne(database, registry, batch.resources);
+  }
+}
+
+async function writeOneByOne(database: Database, registry: SearchParamRegistry, resources: readonly Resource[]) {
+  const repo = new PgRepository({ sql: database.sql, registry });
+  return repo.transaction(async (tx) => {
+    let created = 0;
     for (const resource of resources) {
-      if (resource.id && existing.has(`${resource.resourceType}/${resource.id}`)) {
-        updates.push(resource);
-        continue;
-      }
-      const id = resource.id ?? randomUUID();
-      assertValidId(id);
-      const stored = stamp(resource, id, 1, now);
-      fresh.push({ resource: stored, entries: extractIndexEntries(stored, registry) });
+      const result = resource.id ? await tx.update(resource) : await tx.create(resource);
+      if (result.created) created++;
     }
-    if (database.kind === 'postgres' && fresh.length > 0) {
-      await copyNewResources(tx, fresh, await allocateRids(tx, fresh.length));
-    } else {
-      await insertResources(asQueryable(tx), fresh);
-    }
-    const repo = new PgRepository({ sql: database.sql, registry }, asQueryable(tx));
-    for (const resource of updates) await repo.update(resource);
-    return { created: fresh.length, updated: updates.length };
-  }) as Promise<BatchResult>;
+    return { created, updated: resources.length - created };
+  });
 }

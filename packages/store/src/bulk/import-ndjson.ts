@@ -1,7 +1,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { AppError, type SearchParamRegistry } from '@yiyun/fhir';
 import type { Database } from '../sql/connect.ts';
-import { writeImportBatch } from './import-batch.ts';
+import { type BatchResult, prepareImportBatch, writePreparedBatch } from './import-batch.ts';
 
 export interface ImportIssue {
   /** Source name (file or URL) and 1-based line number. */
@@ -56,14 +56,23 @@ export async function importNdjson(
     progress.failed++;
     if (issues.length < maxIssues) issues.push({ source, line, message });
   };
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const result = await writeImportBatch(options.database, options.registry, batch);
+  // One batch is written while the next is prepared (parsed, validated, indexed, serialised):
+  // the database and the CPU work side by side.
+  let writing: Promise<void> = Promise.resolve();
+  const record = async (result: BatchResult) => {
     progress.created += result.created;
     progress.updated += result.updated;
+    await options.onProgress?.({ ...progress });
+  };
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const prepared = await prepareImportBatch(options.database, options.registry, batch);
     batch = [];
     keys = new Set();
-    await options.onProgress?.({ ...progress });
+    await writing;
+    const write = writePreparedBatch(options.database, options.registry, prepared).then(record);
+    write.catch(() => {}); // handled: the next flush (or the end) awaits it and rethrows
+    writing = write;
   };
   for (const source of sources) {
     let lineNo = 0;
@@ -84,6 +93,7 @@ export async function importNdjson(
     }
   }
   await flush();
+  await writing;
   return { ...progress, issues };
 }
 
