@@ -31,7 +31,15 @@ export function buildCopyPayload(batch: readonly PendingCreate[], rids: readonly
   batch.forEach(({ resource, entries }, i) => {
     const rid = rids[i]!;
     resourceLines.push(
-      line([rid, resource.resourceType, resource.id, 1, resource.meta.lastUpdated, false, JSON.stringify(resource)]),
+      line([
+        rid,
+        resource.resourceType,
+        resource.id,
+        1,
+        resource.meta.lastUpdated,
+        false,
+        JSON.stringify(resource),
+      ]),
     );
     for (const entry of entries) {
       const kind = entry.value.kind;

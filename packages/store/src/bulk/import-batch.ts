@@ -95,7 +95,11 @@ export async function writePreparedBatch(
   }
 }
 
-async function writeOneByOne(database: Database, registry: SearchParamRegistry, resources: readonly Resource[]) {
+async function writeOneByOne(
+  database: Database,
+  registry: SearchParamRegistry,
+  resources: readonly Resource[],
+) {
   const repo = new PgRepository({ sql: database.sql, registry });
   return repo.transaction(async (tx) => {
     let created = 0;

@@ -32,7 +32,7 @@ const SQL_TYPES: Record<IndexKind, readonly string[]> = {
   quantity: ['numeric', 'numeric', 'numeric', 'text', 'text', 'text'],
   reference: ['text', 'text', 'text', 'text', 'text'],
   uri: ['text'],
-  composite: ['text'],
+  composite: ['jsonb'],
 };
 
 export function valueColumns(value: IndexValue): (string | null)[] {
@@ -85,10 +85,14 @@ export async function writeIndexRows(tx: Queryable, batch: readonly IndexedResou
   for (const [kind, cols] of columns) {
     const names = ['rid', 'param', ...INDEX_TABLES[kind]];
     const types = ['int8', 'int4', ...SQL_TYPES[kind]];
-    const arrays = types.map((t, i) => `$${params.length + i + 1}::${t}[]`);
+    // Timestamps and jsonb travel as text and are cast in SQL: the driver would turn '-infinity'
+    // into an invalid Date.
+    const wire = (t: string) => (t === 'timestamptz' || t === 'jsonb' ? 'text' : t);
+    const arrays = types.map((t, i) => `$${params.length + i + 1}::${wire(t)}[]`);
     const aliases = names.map((_, i) => `c${i}`);
-    const projection =
-      kind === 'composite' ? 'u.c0, u.c1, u.c2::jsonb' : aliases.map((a) => `u.${a}`).join(', ');
+    const projection = aliases
+      .map((a, i) => (wire(types[i]!) === types[i] ? `u.${a}` : `u.${a}::${types[i]}`))
+      .join(', ');
     inserts.push(
       `i_${kind} as (insert into sp_${kind} (${names.join(', ')}) select ${projection} from unnest(${arrays.join(', ')}) as u(${aliases.join(', ')}))`,
     );

@@ -102,16 +102,13 @@ function tokenPredicate(
 }
 
 function referencePredicate(v: Extract<SearchValue, { kind: 'reference' }>, p: SqlParams): string {
-  const parts: string[] = [];
   if (v.targetId) {
-    parts.push(`s.target_id = ${p.add(v.targetId, 'text')}`);
-    if (v.targetType) parts.push(`s.target_type = ${p.add(v.targetType, 'text')}`);
-  } else if (v.url) {
-    parts.push(`s.url = ${p.add(v.url, 'text')}`);
-  } else {
-    return 'false';
+    const id = p.add(v.targetId, 'text');
+    if (!v.targetType) return `s.target_id = ${id}`;
+    // A canonical written as `Type/id` (relative canonical) is indexed as a URL, not a target.
+    return `((s.target_id = ${id} and s.target_type = ${p.add(v.targetType, 'text')}) or s.url = ${p.add(`${v.targetType}/${v.targetId}`, 'text')})`;
   }
-  return `(${parts.join(' and ')})`;
+  return v.url ? `s.url = ${p.add(v.url, 'text')}` : 'false';
 }
 
 /** SQL predicate over an index row aliased `s` for one search value. */
