@@ -1,4 +1,4 @@
-import { createProjector, createValidator } from '@yiyun/fhir';
+import { createFhirSchema, createProjector, createValidator } from '@yiyun/fhir';
 import type { Store } from '@yiyun/store';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
@@ -34,7 +34,8 @@ export type PlatformConfig = Pick<
  */
 export function createPlatform(deps: { store: Store; config: PlatformConfig; logger: Logger }): Platform {
   const { store, config, logger } = deps;
-  const validator = createValidator();
+  const schema = createFhirSchema();
+  const validator = createValidator({ schema });
   const bulk = createBulk({
     store,
     validator,
@@ -48,7 +49,7 @@ export function createPlatform(deps: { store: Store; config: PlatformConfig; log
     store,
     registry: store.registry,
     validator,
-    projector: createProjector(),
+    projector: createProjector({ schema }),
     logger,
     config: {
       baseUrl: `${config.baseUrl}/fhir/R4`,

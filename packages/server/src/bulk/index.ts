@@ -52,6 +52,7 @@ export function createBulk(options: BulkOptions): Bulk {
         policy,
         fileUrl,
       }),
+      reindex: reindexJobHandler(options.store),
     },
   });
   const onSubmit = () => runner.kick();
