@@ -47,7 +47,11 @@ export class AppError extends Error {
   /** Extra issues (e.g. validation findings); the message becomes the first issue when absent. */
   readonly issues: readonly OperationOutcomeIssue[];
 
-  constructor(code: ErrorCode, message: string, options?: { issues?: OperationOutcomeIssue[]; cause?: unknown }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { issues?: OperationOutcomeIssue[]; cause?: unknown },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;

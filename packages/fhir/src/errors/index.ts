@@ -1,1 +1,9 @@
-export { AppError, ERROR_TABLE, type ErrorCode, informational, isAppError, outcome, toOperationOutcome } from './app-error.ts';
+export {
+  AppError,
+  ERROR_TABLE,
+  type ErrorCode,
+  informational,
+  isAppError,
+  outcome,
+  toOperationOutcome,
+} from './app-error.ts';

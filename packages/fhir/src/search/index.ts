@@ -1,7 +1,6 @@
 export { compartmentParams, compartmentTypes, patientCompartmentParams } from './compartments.ts';
 export type { Evaluator, TypedNode } from './expression.ts';
 export { extractIndexEntries } from './extract.ts';
-export { createSwappableRegistry, type SwappableRegistry } from './swappable-registry.ts';
 export { dateRange, decimalRange, normalizeText } from './normalize.ts';
 export { type ParseSearchOptions, parseSearchRequest } from './parse-request.ts';
 export {
@@ -10,4 +9,5 @@ export {
   createSearchParamRegistry,
   validateCustomSearchParameter,
 } from './registry.ts';
+export { createSwappableRegistry, type SwappableRegistry } from './swappable-registry.ts';
 export type * from './types.ts';

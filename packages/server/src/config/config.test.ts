@@ -26,9 +26,13 @@ describe('loadConfig', () => {
 
 describe('import origins', () => {
   it('parses a comma-separated allow-list into origins', () => {
-    const config = loadConfig({ YIYUN_IMPORT_ALLOWED_ORIGINS: 'https://his.example:8443/x, http://127.0.0.1:9000' });
+    const config = loadConfig({
+      YIYUN_IMPORT_ALLOWED_ORIGINS: 'https://his.example:8443/x, http://127.0.0.1:9000',
+    });
     expect(config.importAllowedOrigins).toEqual(['https://his.example:8443', 'http://127.0.0.1:9000']);
     expect(loadConfig({}).importAllowedOrigins).toEqual([]);
-    expect(() => loadConfig({ YIYUN_IMPORT_ALLOWED_ORIGINS: 'not a url' })).toThrow(/YIYUN_IMPORT_ALLOWED_ORIGINS/);
+    expect(() => loadConfig({ YIYUN_IMPORT_ALLOWED_ORIGINS: 'not a url' })).toThrow(
+      /YIYUN_IMPORT_ALLOWED_ORIGINS/,
+    );
   });
 });

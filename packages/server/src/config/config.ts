@@ -18,7 +18,12 @@ const schema = z.object({
   maxUploadBytes: z.coerce.number().int().min(1024),
   importAllowedOrigins: z
     .string()
-    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().url('must be a comma-separated list of origins'))),
   defaultCount: z.coerce.number().int().min(1).max(1000),
   maxCount: z.coerce.number().int().min(1).max(10_000),

@@ -1,0 +1,56 @@
+import { AppError } from '@yiyun/fhir';
+import { describe, expect, it } from 'vitest';
+import { parseJsonBody, readBodyText } from './read-body.ts';
+
+function streamOf(parts: string[]): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      for (const p of parts) controller.enqueue(new TextEncoder().encode(p));
+      controller.close();
+    },
+  });
+}
+
+async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+    return undefined;
+  } catch (err) {
+    return err instanceof AppError ? err.code : 'other';
+  }
+}
+
+describe('readBodyText', () => {
+  it('reads a body under the limit', async () => {
+    const req = new Request('http://h/', { method: 'POST', body: '{"a":1}' });
+    expect(await readBodyText(req, 100)).toBe('{"a":1}');
+  });
+
+  it('refuses by Content-Length before reading', async () => {
+    const req = new Request('http://h/', {
+      method: 'POST',
+      body: 'x'.repeat(50),
+      headers: { 'content-length': '50' },
+    });
+    expect(await codeOf(readBodyText(req, 10))).toBe('too-large');
+  });
+
+  it('refuses a streamed body without Content-Length once it passes the limit', async () => {
+    const req = new Request('http://h/', {
+      method: 'POST',
+      body: streamOf(['x'.repeat(8), 'y'.repeat(8)]),
+      duplex: 'half',
+    } as RequestInit);
+    expect(await codeOf(readBodyText(req, 10))).toBe('too-large');
+  });
+
+  it('returns undefined for an empty body', async () => {
+    expect(await readBodyText(new Request('http://h/', { method: 'POST', body: '' }), 10)).toBeUndefined();
+  });
+});
+
+describe('parseJsonBody', () => {
+  it('turns malformed JSON into invalid', () => {
+    expect(() => parseJsonBody('{"resourceType":')).toThrow(AppError);
+  });
+});
