@@ -135,6 +135,11 @@ describe(`repository on ${process.env['YIYUN_TEST_STORE'] ?? 'pglite'}`, () => {
     expect(has.matches.map((m) => m.id)).toContain(p.id);
   });
 
+  it('turns values the database cannot store into invalid input, not internal errors', async () => {
+    await expectCode(repo.create(patient('a\u0000b', '伟')), 'invalid');
+    await expectCode(search('Patient', 'family=a%00b'), 'invalid');
+  });
+
   it('pages with a stable order', async () => {
     const tag = `page-${Date.now()}`;
     await repo.transaction(async (tx) => {

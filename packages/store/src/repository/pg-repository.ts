@@ -14,7 +14,7 @@ import type {
   WriteResult,
 } from './port.ts';
 import { readCurrent, readHistory, readVersion } from './reads.ts';
-import { assertValidId } from './rows.ts';
+import { assertValidId, guarded } from './rows.ts';
 import { insertResources, lockCurrent, type PendingCreate, replaceCurrent, stamp } from './writes.ts';
 
 export interface RepositoryDeps {
@@ -49,28 +49,32 @@ export class PgRepository implements FhirRepository {
     const pending = { resource: stored, entries: extractIndexEntries(stored, this.#deps.registry) };
     if (this.#tx) {
       this.#pending.push(pending);
-      if (this.#pending.length >= FLUSH_AT) await this.#flush();
+      if (this.#pending.length >= FLUSH_AT) await guarded(() => this.#flush());
     } else {
-      await this.#deps.sql.begin((tx) => insertResources(asQueryable(tx), [pending]));
+      await guarded(() => this.#deps.sql.begin((tx) => insertResources(asQueryable(tx), [pending])));
     }
     return { resource: stored, created: true };
   }
 
   async read(resourceType: string, id: string): Promise<StoredResource> {
-    await this.#flush();
-    return readCurrent(this.#q, resourceType, id);
+    return guarded(async () => {
+      await this.#flush();
+      return readCurrent(this.#q, resourceType, id);
+    });
   }
 
   async vread(resourceType: string, id: string, versionId: string): Promise<StoredResource> {
-    await this.#flush();
-    return readVersion(this.#q, resourceType, id, versionId);
+    return guarded(async () => {
+      await this.#flush();
+      return readVersion(this.#q, resourceType, id, versionId);
+    });
   }
 
   update(resource: Resource, options?: UpdateOptions): Promise<WriteResult> {
     assertResource(resource);
     assertValidId(resource.id);
     const withId = resource as Resource & { id: string };
-    return this.transaction((tx) => tx.#update(withId, options));
+    return guarded(() => this.transaction((tx) => tx.#update(withId, options)));
   }
 
   async #update(resource: Resource & { id: string }, options?: UpdateOptions): Promise<WriteResult> {
@@ -99,32 +103,41 @@ export class PgRepository implements FhirRepository {
   }
 
   async delete(resourceType: string, id: string): Promise<void> {
-    await this.transaction(async (tx) => {
-      await tx.#flush();
-      const current = await lockCurrent(tx.#q, resourceType, id);
-      if (!current || current.deleted) return;
-      await replaceCurrent(tx.#q, current, { deletedAt: new Date().toISOString() });
-    });
+    await guarded(() =>
+      this.transaction(async (tx) => {
+        await tx.#flush();
+        const current = await lockCurrent(tx.#q, resourceType, id);
+        if (!current || current.deleted) return;
+        await replaceCurrent(tx.#q, current, { deletedAt: new Date().toISOString() });
+      }),
+    );
   }
 
   async search(request: SearchRequest): Promise<SearchResult> {
-    await this.#flush();
-    return runSearch(this.#q, request, this.#deps.registry);
+    return guarded(async () => {
+      await this.#flush();
+      return runSearch(this.#q, request, this.#deps.registry);
+    });
   }
 
   async history(query: HistoryQuery): Promise<HistoryResult> {
-    await this.#flush();
-    return readHistory(this.#q, query);
+    return guarded(async () => {
+      await this.#flush();
+      return readHistory(this.#q, query);
+    });
   }
 
   async transaction<T>(fn: (tx: PgRepository) => Promise<T>): Promise<T> {
     if (this.#tx) return fn(this);
-    return this.#deps.sql.begin(async (sql) => {
-      const tx = new PgRepository(this.#deps, asQueryable(sql));
-      const result = await fn(tx);
-      await tx.#flush();
-      return result;
-    }) as Promise<T>;
+    return guarded(
+      () =>
+        this.#deps.sql.begin(async (sql) => {
+          const tx = new PgRepository(this.#deps, asQueryable(sql));
+          const result = await fn(tx);
+          await tx.#flush();
+          return result;
+        }) as Promise<T>,
+    );
   }
 
   async lock(key: string): Promise<void> {
