@@ -2,6 +2,7 @@ import type { Sql } from '../sql/connect.ts';
 import * as m0001 from './0001-resources.ts';
 import * as m0002 from './0002-bulk-jobs.ts';
 import * as m0003 from './0003-settings.ts';
+import * as m0004 from './0004-date-span-index.ts';
 
 interface Migration {
   readonly version: number;
@@ -14,6 +15,7 @@ const MIGRATIONS: readonly Migration[] = [
   { version: 1, ...m0001 },
   { version: 2, ...m0002 },
   { version: 3, ...m0003 },
+  { version: 4, ...m0004 },
 ];
 
 /** Arbitrary constant key for the advisory lock that serialises migrations across server replicas. */

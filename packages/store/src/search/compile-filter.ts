@@ -1,6 +1,7 @@
 import { AppError, type Filter, type SearchValue } from '@yiyun/fhir';
 import { paramKey } from '../indexing/param-key.ts';
 import { tableFor, valuePredicate } from './compile-values.ts';
+import { hull, intersect, isOpen, type Window, windowFor } from './date-window.ts';
 import type { SqlParams } from './sql-params.ts';
 
 /** Where a filter applies: a `resource` row alias and the resource types it may hold. */
@@ -97,4 +98,40 @@ export function compileFilter(filter: Filter, scope: FilterScope): string {
     default:
       throw new AppError('unsupported', 'Unsupported search filter');
   }
+}
+
+type ParamFilter = Extract<Filter, { kind: 'param' }>;
+type DateValue = Extract<SearchValue, { kind: 'date' }>;
+
+/** A plain date filter (no modifier, only dates): these are merged per parameter. */
+export function isPlainDateFilter(filter: Filter): filter is ParamFilter {
+  return (
+    filter.kind === 'param' &&
+    filter.param.type === 'date' &&
+    filter.modifier === undefined &&
+    filter.values.every((v) => v.kind === 'date')
+  );
+}
+
+/**
+ * All plain date filters on one parameter in one sub-select: each filter's values OR-ed, the
+ * filters AND-ed on the same index row (as other servers do: `date=ge2024&date=lt2025` is a range
+ * over one value), and the window they imply matched through the span index.
+ */
+export function compileDateGroup(filters: readonly ParamFilter[], scope: FilterScope): string {
+  let window: Window | undefined = { low: null, high: null };
+  const groups: string[] = [];
+  for (const filter of filters) {
+    const values = filter.values as readonly DateValue[];
+    const own = values.map((v) => windowFor(v.prefix, v.low, v.high)).reduce(hull);
+    window = window && intersect(window, own);
+    groups.push(`(${values.map((v) => valuePredicate(v, undefined, scope.params)).join(' or ')})`);
+  }
+  if (!window) return 'false';
+  const p = scope.params;
+  const span = isOpen(window)
+    ? ''
+    : ` and tstzrange(least(s.low, s.high), greatest(s.low, s.high), '[]') && tstzrange(${p.add(window.low, 'timestamptz')}, ${p.add(window.high, 'timestamptz')}, '[]')`;
+  const code = filters[0]!.param.code;
+  return `${scope.alias}.rid in (select s.rid from sp_date s where ${paramMatch(code, scope)}${span} and ${groups.join(' and ')})`;
 }

@@ -1,12 +1,13 @@
 import {
   AppError,
   compartmentParams,
+  type Filter,
   type SearchParamRegistry,
   type SearchRequest,
   type SortKey,
 } from '@yiyun/fhir';
 import { paramKey } from '../indexing/param-key.ts';
-import { compileFilter, type FilterScope } from './compile-filter.ts';
+import { compileDateGroup, compileFilter, type FilterScope, isPlainDateFilter } from './compile-filter.ts';
 import { SqlParams } from './sql-params.ts';
 
 export interface CompiledSearch {
@@ -69,7 +70,17 @@ export function compileSearch(request: SearchRequest, registry: SearchParamRegis
   else if (request.types?.length) where.push(`r.type = any(${params.add(request.types, 'text[]')})`);
   const compartment = compartmentClause(request, scope);
   if (compartment) where.push(compartment);
-  for (const filter of request.filters) where.push(compileFilter(filter, scope));
+  const dateGroups = new Map<string, Extract<Filter, { kind: 'param' }>[]>();
+  for (const filter of request.filters) {
+    if (!isPlainDateFilter(filter)) {
+      where.push(compileFilter(filter, scope));
+      continue;
+    }
+    const group = dateGroups.get(filter.param.code) ?? [];
+    group.push(filter);
+    dateGroups.set(filter.param.code, group);
+  }
+  for (const group of dateGroups.values()) where.push(compileDateGroup(group, scope));
   const order = request.sort.map((key) => sortExpression(key, scope));
   order.push('r.rid');
   return { from: `from resource r where ${where.join(' and ')}`, orderBy: order.join(', '), params, types };

@@ -25,12 +25,16 @@ async function forward(
 ) {
   const rids = from.filter((f) => f.content.resourceType === spec.sourceType).map((f) => f.rid);
   if (rids.length === 0) return [];
+  const params: unknown[] = [rids, includeKeys(spec, registry)];
+  if (spec.targetType) params.push(spec.targetType);
+  // Targets are found by (type, id) first and fetched once each: no DISTINCT over jsonb.
   return sql.unsafe<Found[]>(
-    `select distinct t.rid, t.content from sp_reference s
-     join resource t on t.type = s.target_type and t.id = s.target_id
-     where s.rid = any($1::int8[]) and s.param = any($2::int4[]) and not t.deleted
-       and ($3::text is null or t.type = $3::text)`,
-    [rids, includeKeys(spec, registry), spec.targetType ?? null],
+    `select t.rid, t.content from resource t
+     where (t.type, t.id) in (
+       select s.target_type, s.target_id from sp_reference s
+       where s.rid = any($1::int8[]) and s.param = any($2::int4[]) and s.target_id is not null)
+     and not t.deleted${spec.targetType ? ' and t.type = $3::text' : ''}`,
+    params,
   );
 }
 
@@ -43,10 +47,12 @@ async function reverse(
   const targets = spec.targetType ? from.filter((f) => f.content.resourceType === spec.targetType) : from;
   if (targets.length === 0) return [];
   return sql.unsafe<Found[]>(
-    `select distinct r.rid, r.content from sp_reference s
-     join resource r on r.rid = s.rid
-     join unnest($1::text[], $2::text[]) as t(type, id) on s.target_id = t.id and s.target_type = t.type
-     where s.param = any($3::int4[]) and not r.deleted and r.type = $4::text`,
+    `select r.rid, r.content from resource r
+     where r.rid in (
+       select s.rid from sp_reference s
+       join unnest($1::text[], $2::text[]) as t(type, id) on s.target_id = t.id and s.target_type = t.type
+       where s.param = any($3::int4[]))
+     and not r.deleted and r.type = $4::text`,
     [
       targets.map((f) => f.content.resourceType),
       targets.map((f) => f.content.id),
