@@ -1,3 +1,4 @@
+import type { SearchParameter } from '@medplum/fhirtypes';
 import {
   type CompiledSearchParamRegistry,
   createSearchParamRegistry,
@@ -39,6 +40,8 @@ export interface Store {
   isReady(): Promise<boolean>;
   /** Activates the stored custom SearchParameters for every replica (the first half of `$reindex`). */
   activateSearchParameters(): Promise<ActivationReport>;
+  /** The custom SearchParameters active now (for worker threads that build their own registry). */
+  customSearchParameters(): Promise<readonly SearchParameter[]>;
   /** Rebuilds index rows of these types (the second half of `$reindex`). */
   reindex(types: readonly string[], onProgress?: (done: number) => unknown): Promise<number>;
   close(): Promise<void>;
@@ -96,6 +99,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       const affectedTypes = [...new Set([...previous, ...valid].flatMap((p) => p.base as string[]))].sort();
       return { active: valid.map((p) => p.url), invalid, affectedTypes };
     },
+    customSearchParameters: async () => (await loadActiveSearchParameters(q)).params,
     reindex: (types, onProgress) => reindexTypes(database, registry, types, onProgress),
     async close() {
       closed = true;

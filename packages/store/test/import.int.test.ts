@@ -60,6 +60,25 @@ describe('bulk NDJSON import', () => {
     );
     expect(found.total).toBe(12);
 
+    // With worker threads (PostgreSQL; PGlite falls back to one thread): same result, in order.
+    const parallel = await importNdjson(
+      [{ name: 'parallel', lines: lines(source.map((l) => l.replace(/imp-/g, 'par-'))) }],
+      {
+        database: store.database,
+        registry: store.registry,
+        validate,
+        batchSize: 7,
+        workers: 2,
+      },
+    );
+    expect(parallel.created).toBe(25);
+    expect(parallel.failed).toBe(2);
+    expect(parallel.issues.map((i) => i.line)).toEqual([11, 12]);
+    const par = await repo.search(
+      parseSearchRequest('Patient', new URLSearchParams('_id=par-0,par-24&family=林'), store.registry),
+    );
+    expect(par.matches).toHaveLength(2);
+
     // Importing the same ids again updates them (new versions), never duplicates.
     const again = await importNdjson([{ name: 'again', lines: lines(patients.slice(0, 5)) }], {
       database: store.database,

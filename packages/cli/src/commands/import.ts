@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createSearchParamRegistry, createValidator } from '@yiyun/fhir';
@@ -65,6 +66,8 @@ async function runImport(dir: string, flags: ImportFlags): Promise<void> {
       database: store.database,
       registry,
       validate: (r) => validator.assertValid(r),
+      workers: Math.max(1, Math.min(4, availableParallelism())),
+      customSearchParameters: await store.customSearchParameters(),
       batchSize,
       onProgress: (p) => {
         const done = p.created + p.updated;

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { ImportIssue, Store } from '@yiyun/store';
 import { importNdjson } from '@yiyun/store';
@@ -6,6 +7,9 @@ import type { ResourceValidator } from '../fhir/types.ts';
 import type { BulkFiles } from './files.ts';
 import { type ImportInput, openSource, type SourcePolicy } from './import-sources.ts';
 import type { JobHandler } from './job-runner.ts';
+
+/** Worker threads that prepare import batches (parse, validate, index) beside the main thread. */
+const IMPORT_WORKERS = Math.max(1, Math.min(4, availableParallelism()));
 
 export interface ImportRequest {
   readonly inputs: readonly ImportInput[];
@@ -42,11 +46,14 @@ export function importJobHandler(deps: ImportJobDeps): JobHandler {
     const output: { type?: string; inputUrl: string; count: number }[] = [];
     const issues: ImportIssue[] = [];
     let totals = { read: 0, created: 0, updated: 0, failed: 0 };
+    const customSearchParameters = await deps.store.customSearchParameters();
     for (const input of request.inputs) {
       const result = await importNdjson([openSource(input, deps.policy)], {
         database: deps.store.database,
         registry: deps.store.registry,
         validate: (r) => deps.validator.assertValid(r),
+        workers: IMPORT_WORKERS,
+        customSearchParameters,
         onProgress: (p) => report({ ...p, read: totals.read + p.read, input: input.url }),
       });
       totals = {

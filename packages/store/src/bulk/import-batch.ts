@@ -21,7 +21,7 @@ export interface PreparedBatch {
   readonly payload?: CopyPayload;
 }
 
-async function existingKeys(q: Queryable, resources: readonly Resource[]): Promise<Set<string>> {
+export async function existingKeys(q: Queryable, resources: readonly Resource[]): Promise<Set<string>> {
   const withId = resources.filter((r) => r.id);
   if (withId.length === 0) return new Set();
   const rows = await q.unsafe<{ type: string; id: string }[]>(
@@ -32,7 +32,7 @@ async function existingKeys(q: Queryable, resources: readonly Resource[]): Promi
   return new Set(rows.map((r) => `${r.type}/${r.id}`));
 }
 
-async function allocateRids(q: Queryable, n: number): Promise<string[]> {
+export async function allocateRids(q: Queryable, n: number): Promise<string[]> {
   const rows = await q.unsafe<{ rid: string }[]>(
     `select nextval(pg_get_serial_sequence('resource', 'rid'))::text as rid from generate_series(1, $1::int4)`,
     [n],
@@ -109,4 +109,32 @@ async function writeOneByOne(
     }
     return { created, updated: resources.length - created };
   });
+}
+
+/** Writes already-parsed, validated resources through the ordinary batch path (slow path too). */
+export async function writeResources(
+  resources: readonly Resource[],
+  options: { readonly database: Database; readonly registry: SearchParamRegistry },
+): Promise<BatchResult> {
+  let created = 0;
+  let updated = 0;
+  let batch: Resource[] = [];
+  let keys = new Set<string>();
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const prepared = await prepareImportBatch(options.database, options.registry, batch);
+    const result = await writePreparedBatch(options.database, options.registry, prepared);
+    created += result.created;
+    updated += result.updated;
+    batch = [];
+    keys = new Set();
+  };
+  for (const resource of resources) {
+    const key = resource.id ? `${resource.resourceType}/${resource.id}` : undefined;
+    if (key && keys.has(key)) await flush();
+    if (key) keys.add(key);
+    batch.push(resource);
+  }
+  await flush();
+  return { created, updated };
 }
