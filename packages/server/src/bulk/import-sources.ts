@@ -44,6 +44,14 @@ function linesOf(stream: NodeJS.ReadableStream): AsyncIterable<string> {
   return createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
 }
 
+/**
+ * Opened only when iteration starts: a readline interface created earlier starts emitting lines
+ * before anyone listens, and its async iterator then never sees them (nor the end).
+ */
+async function* fileLines(path: string): AsyncGenerator<string> {
+  yield* linesOf(createReadStream(path, { encoding: 'utf8' }));
+}
+
 async function* remoteLines(url: string): AsyncGenerator<string> {
   const response = await fetch(url, { headers: { accept: 'application/fhir+ndjson' }, redirect: 'error' });
   if (!response.ok || !response.body)
@@ -56,7 +64,7 @@ export function openSource(input: ImportInput, policy: SourcePolicy): NdjsonSour
   checkInput(input, policy);
   if (input.url.startsWith(policy.uploadUrlPrefix)) {
     const path = policy.files.uploadPath(input.url.slice(policy.uploadUrlPrefix.length));
-    return { name: input.url, lines: linesOf(createReadStream(path, { encoding: 'utf8' })) };
+    return { name: input.url, lines: fileLines(path) };
   }
   return { name: input.url, lines: remoteLines(input.url) };
 }
