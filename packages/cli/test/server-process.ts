@@ -28,7 +28,8 @@ export async function startServerProcess(
 ): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN, 'serve', '--port', String(port), ...args], {
-    env: { ...process.env, YIYUN_LOG_LEVEL: 'warn', ...env },
+    // No demo region unless a test asks for one (`--demo-residents N` overrides the environment).
+    env: { ...process.env, YIYUN_LOG_LEVEL: 'warn', YIYUN_DEMO_RESIDENTS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

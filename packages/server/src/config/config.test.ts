@@ -36,3 +36,18 @@ describe('import origins', () => {
     );
   });
 });
+
+describe('demo region size', () => {
+  it('defaults to 2000 residents, takes the environment, and lets a flag turn it off', () => {
+    expect(loadConfig({}).demoResidents).toBe(2000);
+    expect(loadConfig({ YIYUN_DEMO_RESIDENTS: '150' }).demoResidents).toBe(150);
+    expect(loadConfig({ YIYUN_DEMO_RESIDENTS: '150' }, { demoResidents: 0 }).demoResidents).toBe(0);
+  });
+
+  it('refuses negative, fractional and non-numeric sizes, naming the variable', () => {
+    for (const bad of ['-1', '1.5', 'abc'])
+      expect(() => loadConfig({ YIYUN_DEMO_RESIDENTS: bad })).toThrow(
+        /demoResidents \(YIYUN_DEMO_RESIDENTS\)/,
+      );
+  });
+});

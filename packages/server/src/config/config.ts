@@ -28,6 +28,12 @@ const schema = z.object({
   defaultCount: z.coerce.number().int().min(1).max(1000),
   maxCount: z.coerce.number().int().min(1).max(10_000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  /** Residents of the synthetic demo region loaded into an empty store on start; 0 = never (production). */
+  demoResidents: z.coerce
+    .number({ message: 'must be a whole number (0 turns the demo region off)' })
+    .int('must be a whole number (0 turns the demo region off)')
+    .min(0, 'must be 0 (off) or more')
+    .max(10_000_000, 'must be at most 10000000'),
 });
 
 export type Config = Readonly<z.infer<typeof schema>> & { readonly baseUrl: string };
@@ -45,6 +51,7 @@ export const ENV_KEYS: Readonly<Record<keyof z.infer<typeof schema>, string>> = 
   defaultCount: 'YIYUN_DEFAULT_COUNT',
   maxCount: 'YIYUN_MAX_COUNT',
   logLevel: 'YIYUN_LOG_LEVEL',
+  demoResidents: 'YIYUN_DEMO_RESIDENTS',
 };
 
 const DEFAULTS = {
@@ -57,6 +64,7 @@ const DEFAULTS = {
   defaultCount: '20',
   maxCount: '1000',
   logLevel: 'info',
+  demoResidents: '2000',
 };
 
 export class ConfigError extends Error {

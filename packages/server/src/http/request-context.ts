@@ -20,6 +20,8 @@ export function requestContext(logger: Logger): MiddlewareHandler<AppEnv> {
     const started = performance.now();
     await next();
     c.res.headers.set('x-request-id', requestId);
+    // Below `info` (e.g. YIYUN_LOG_LEVEL=warn) the line's fields are not even built.
+    if (!child.isLevelEnabled('info')) return;
     const ms = Math.round((performance.now() - started) * 10) / 10;
     child.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms }, 'request completed');
   };

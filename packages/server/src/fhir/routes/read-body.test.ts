@@ -44,6 +44,34 @@ describe('readBodyText', () => {
     expect(await codeOf(readBodyText(req, 10))).toBe('too-large');
   });
 
+  it('reads a body whose Content-Length is declared and within the limit', async () => {
+    const body = '{"name":"张三"}';
+    const req = new Request('http://h/', {
+      method: 'POST',
+      body,
+      headers: { 'content-length': String(Buffer.byteLength(body)) },
+    });
+    expect(await readBodyText(req, 100)).toBe(body);
+  });
+
+  it('refuses a body longer than the limit even when Content-Length understates it', async () => {
+    const req = new Request('http://h/', {
+      method: 'POST',
+      body: 'x'.repeat(50),
+      headers: { 'content-length': '5' },
+    });
+    expect(await codeOf(readBodyText(req, 10))).toBe('too-large');
+  });
+
+  it('refuses invalid UTF-8 on the Content-Length path', async () => {
+    const req = new Request('http://h/', {
+      method: 'POST',
+      body: new Uint8Array([0x7b, 0xff, 0x7d]),
+      headers: { 'content-length': '3' },
+    });
+    expect(await codeOf(readBodyText(req, 10))).toBe('invalid');
+  });
+
   it('returns undefined for an empty body', async () => {
     expect(await readBodyText(new Request('http://h/', { method: 'POST', body: '' }), 10)).toBeUndefined();
   });

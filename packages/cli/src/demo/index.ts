@@ -1,0 +1,20 @@
+/** The demo region that `yiyun serve` loads into an empty store (issue #3, scope item 6). */
+export { formatBanner } from './demo-banner.ts';
+export { parseDemoResidents } from './demo-option.ts';
+export { createDemoProgressBar, estimateTotalResources } from './demo-progress.ts';
+export {
+  type DemoOutcome,
+  type DemoProgressReporter,
+  type EnsureDemoOptions,
+  ensureDemoRegion,
+  isStoreEmpty,
+} from './ensure-demo.ts';
+export {
+  DEMO_AS_OF,
+  DEMO_SEED,
+  type DemoLoadOptions,
+  type DemoLoadProgress,
+  type DemoLoadResult,
+  loadDemoRegion,
+} from './load-demo.ts';
+export { createResourceChannel, type ResourceChannel } from './resource-channel.ts';
