@@ -13,12 +13,19 @@ module.exports = {
       comment: 'packages/fhir has no I/O and depends on no other Yiyun package',
       severity: 'error',
       from: { path: '^packages/fhir/' },
-      to: { path: '^packages/(store|server|cli|synth)/' },
+      to: { path: '^packages/(store|auth|server|cli|synth)/' },
     },
     {
       name: 'store-below-server',
       severity: 'error',
       from: { path: '^packages/store/' },
+      to: { path: '^packages/(auth|server|cli|synth)/' },
+    },
+    {
+      name: 'capabilities-below-server',
+      comment: 'auth (and later mpi, imaging …) use fhir and store; the server composes them',
+      severity: 'error',
+      from: { path: '^packages/auth/' },
       to: { path: '^packages/(server|cli|synth)/' },
     },
     {
@@ -32,7 +39,7 @@ module.exports = {
       comment: 'synth depends only on FHIR types and a DICOM writer',
       severity: 'error',
       from: { path: '^packages/synth/' },
-      to: { path: '^packages/(store|server|cli)/' },
+      to: { path: '^packages/(store|auth|server|cli)/' },
     },
     {
       name: 'public-entry-only',

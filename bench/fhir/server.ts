@@ -26,12 +26,25 @@ export async function startBenchServer(databaseUrl: string, dataDir: string): Pr
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    [MAIN, 'serve', '--port', String(port), '--database-url', databaseUrl, '--data', dataDir],
+    [
+      MAIN,
+      'serve',
+      '--port',
+      String(port),
+      '--database-url',
+      databaseUrl,
+      '--data',
+      dataDir,
+      '--demo-residents',
+      '0',
+    ],
     {
       env: { ...process.env, YIYUN_LOG_LEVEL: 'warn', YIYUN_MAX_BODY_BYTES: String(256 * 1024 * 1024) },
       stdio: ['ignore', 'inherit', 'inherit'],
     },
   );
+  // The server must not outlive an interrupted benchmark.
+  process.once('exit', () => child.kill('SIGKILL'));
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error('bench server exited');
@@ -42,7 +55,10 @@ export async function startBenchServer(databaseUrl: string, dataDir: string): Pr
       )
     )
       break;
-    if (i > 600) throw new Error('bench server not ready');
+    if (i > 600) {
+      child.kill('SIGKILL');
+      throw new Error('bench server not ready');
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   return {

@@ -48,7 +48,11 @@ export async function startServerProcess(
       () => false,
     );
     if (ready) break;
-    if (Date.now() > deadline) throw new Error(`server not ready: ${output}`);
+    if (Date.now() > deadline) {
+      // Never leave a half-started server behind a failed test.
+      child.kill('SIGKILL');
+      throw new Error(`server not ready: ${output}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   return {

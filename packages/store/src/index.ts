@@ -12,6 +12,7 @@ export {
   importNdjson,
   type NdjsonSource,
 } from './bulk/import-ndjson.ts';
+export { type Migration, migrateModule } from './migrations/index.ts';
 export { paramKey } from './indexing/param-key.ts';
 export { type Job, type JobStatus, JobStore } from './jobs/job-store.ts';
 export type * from './repository/port.ts';

@@ -11,6 +11,11 @@ export class JobCancelled extends Error {
   override readonly name = 'JobCancelled';
 }
 
+/** Thrown from `report` once the runner is stopping: the job goes back to the queue. */
+class JobInterrupted extends Error {
+  override readonly name = 'JobInterrupted';
+}
+
 export interface JobRunnerOptions {
   readonly jobs: JobStore;
   readonly handlers: Readonly<Record<string, JobHandler>>;
@@ -47,6 +52,7 @@ export class JobRunner {
     });
   }
 
+  /** Stops at the running job's next progress report (the job is queued again) and waits for that. */
   async stop(): Promise<void> {
     this.#stopped = true;
     clearInterval(this.#timer);
@@ -72,6 +78,7 @@ export class JobRunner {
     const { jobs, logger } = this.#options;
     logger.info({ jobId: job.id, kind: job.kind }, 'job started');
     const report = async (progress: Record<string, unknown>) => {
+      if (this.#stopped) throw new JobInterrupted();
       const alive = await jobs.heartbeat(job.id, progress);
       if (!alive) throw new JobCancelled();
       return alive;
@@ -83,6 +90,11 @@ export class JobRunner {
     } catch (err) {
       if (err instanceof JobCancelled) {
         logger.info({ jobId: job.id }, 'job cancelled');
+        return;
+      }
+      if (err instanceof JobInterrupted) {
+        await jobs.release(job.id);
+        logger.info({ jobId: job.id, kind: job.kind }, 'job interrupted by shutdown, queued again');
         return;
       }
       logger.error({ err, jobId: job.id }, 'job failed');

@@ -111,6 +111,17 @@ export class JobStore {
     );
   }
 
+  /**
+   * Puts a running job back in the queue (its runner is shutting down): the next runner on any
+   * replica starts it again. Import and export jobs are safe to run again from the start.
+   */
+  async release(id: string): Promise<void> {
+    await this.#q.unsafe(
+      `update job set status = 'queued', updated_at = now() where id = $1::uuid and status = 'running'`,
+      [id],
+    );
+  }
+
   /** Cancels a queued or running job (the runner stops at its next heartbeat). */
   async cancel(id: string): Promise<void> {
     const job = await this.get(id);

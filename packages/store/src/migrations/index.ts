@@ -4,7 +4,7 @@ import * as m0002 from './0002-bulk-jobs.ts';
 import * as m0003 from './0003-settings.ts';
 import * as m0004 from './0004-date-span-index.ts';
 
-interface Migration {
+export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly up: string;
@@ -41,3 +41,36 @@ export async function migrate(sql: Sql): Promise<number[]> {
 }
 
 export const LATEST_MIGRATION = MIGRATIONS.length;
+
+/** Arbitrary constant key serialising module migrations across replicas (distinct from the core's). */
+const MODULE_MIGRATION_LOCK_KEY = 720_190_002;
+
+/**
+ * Applies a capability's own migrations (auth, mpi, imaging …) after the core's, tracked per module
+ * in `yiyun_module_migration`, in one transaction under an advisory lock: safe from several replicas.
+ * Versions start at 1 per module; never edit one that has shipped.
+ */
+export async function migrateModule(
+  sql: Sql,
+  module: string,
+  migrations: readonly Migration[],
+): Promise<number[]> {
+  const applied: number[] = [];
+  await sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(${MODULE_MIGRATION_LOCK_KEY})`;
+    await tx`create table if not exists yiyun_module_migration (
+      module text not null, version integer not null, name text not null,
+      applied_at timestamptz not null default now(), primary key (module, version))`;
+    const rows = await tx<{ version: number }[]>`
+      select version from yiyun_module_migration where module = ${module}`;
+    const done = new Set(rows.map((r) => r.version));
+    for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (done.has(migration.version)) continue;
+      await tx.unsafe(migration.up);
+      await tx`insert into yiyun_module_migration (module, version, name)
+        values (${module}, ${migration.version}, ${migration.name})`;
+      applied.push(migration.version);
+    }
+  });
+  return applied;
+}
