@@ -15,6 +15,9 @@ const TABLES = [
   'sp_reference',
   'sp_uri',
   'sp_composite',
+  'patient_person',
+  'care_relation',
+  'consent_directive',
 ];
 
 export interface RawCopyResult {

@@ -1,4 +1,11 @@
 export {
+  type AccessScope,
+  accessPredicate,
+  type BreakGlassGrant,
+  BreakGlassStore,
+  type RestrictedScope,
+} from './access/index.ts';
+export {
   type ExportScope,
   exportResources,
   inPatientCompartment,
@@ -12,9 +19,9 @@ export {
   importNdjson,
   type NdjsonSource,
 } from './bulk/import-ndjson.ts';
-export { type Migration, migrateModule } from './migrations/index.ts';
 export { paramKey } from './indexing/param-key.ts';
 export { type Job, type JobStatus, JobStore } from './jobs/job-store.ts';
+export { type Migration, migrateModule } from './migrations/index.ts';
 export type * from './repository/port.ts';
 export { asQueryable, type Database, type Queryable } from './sql/connect.ts';
 export { openStore, type Store, type StoreOptions } from './store.ts';

@@ -3,10 +3,12 @@ import {
   type CompiledSearchParamRegistry,
   createSearchParamRegistry,
   createSwappableRegistry,
+  type SensitivityRule,
   type SwappableRegistry,
 } from '@yiyun/fhir';
+import { type AccessScope, BreakGlassStore } from './access/index.ts';
 import { reindexTypes } from './indexing/reindex.ts';
-import { migrate } from './migrations/index.ts';
+import { ACCESS_MIGRATION, migrate } from './migrations/index.ts';
 import {
   activatedAt,
   loadActiveSearchParameters,
@@ -19,6 +21,8 @@ import type { FhirRepository } from './repository/port.ts';
 import { asQueryable, type Database, type DatabaseOptions, openDatabase } from './sql/connect.ts';
 
 export interface StoreOptions extends DatabaseOptions {
+  /** Sensitivity-labelling rules applied on every write (default: the built-in ICD-10 rules). */
+  readonly sensitivityRules?: readonly SensitivityRule[];
   /** Base search parameters; default: every R4 SearchParameter. Custom ones are added on top. */
   readonly registry?: CompiledSearchParamRegistry;
   /** How often to check whether another replica activated new SearchParameters (ms; 0 = never). */
@@ -36,7 +40,8 @@ export interface Store {
   readonly kind: Database['kind'];
   /** The live registry: replaced in place when custom SearchParameters are activated. */
   readonly registry: SwappableRegistry;
-  repository(): FhirRepository;
+  /** A repository bound to what its caller may see and change (absent: everything). */
+  repository(access?: AccessScope): FhirRepository;
   isReady(): Promise<boolean>;
   /** Activates the stored custom SearchParameters for every replica (the first half of `$reindex`). */
   activateSearchParameters(): Promise<ActivationReport>;
@@ -45,6 +50,8 @@ export interface Store {
   /** Rebuilds index rows of these types (the second half of `$reindex`). */
   reindex(types: readonly string[], onProgress?: (done: number) => unknown): Promise<number>;
   close(): Promise<void>;
+  /** Break-the-glass grants (declared, enforced in every access predicate, reviewed). */
+  readonly breakGlass: BreakGlassStore;
   /** The SQL connection, for store-internal jobs (bulk import/export, benchmarks). */
   readonly database: Database;
 }
@@ -52,8 +59,9 @@ export interface Store {
 /** Opens the database (PostgreSQL when `databaseUrl` is set, else embedded PGlite) and migrates it. */
 export async function openStore(options: StoreOptions): Promise<Store> {
   const database = await openDatabase(options);
+  let applied: number[];
   try {
-    await migrate(database.sql);
+    applied = await migrate(database.sql);
   } catch (err) {
     await database.close();
     throw err;
@@ -64,6 +72,17 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     active.params.length ? registryWith(active.params) : (options.registry ?? createSearchParamRegistry()),
   );
   let loadedAt = active.activatedAt;
+  // Rows stored before access control existed get their access facts now (never left unlabelled).
+  if (applied.includes(ACCESS_MIGRATION)) {
+    const types = await q.unsafe<{ type: string }[]>('select distinct type from resource where not deleted');
+    const rules = { registry, sensitivityRules: options.sensitivityRules };
+    if (types.length)
+      await reindexTypes(
+        database,
+        rules,
+        types.map((t) => t.type),
+      );
+  }
   const reloadIfChanged = async () => {
     const latest = await activatedAt(q);
     if (latest === loadedAt) return;
@@ -79,7 +98,14 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     kind: database.kind,
     registry,
     database,
-    repository: () => new PgRepository({ sql: database.sql, registry }),
+    breakGlass: new BreakGlassStore(q),
+    repository: (access?: AccessScope) =>
+      new PgRepository({
+        sql: database.sql,
+        registry,
+        sensitivityRules: options.sensitivityRules,
+        ...(access ? { access } : {}),
+      }),
     async isReady() {
       if (closed) return false;
       try {
@@ -100,7 +126,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       return { active: valid.map((p) => p.url), invalid, affectedTypes };
     },
     customSearchParameters: async () => (await loadActiveSearchParameters(q)).params,
-    reindex: (types, onProgress) => reindexTypes(database, registry, types, onProgress),
+    reindex: (types, onProgress) =>
+      reindexTypes(database, { registry, sensitivityRules: options.sensitivityRules }, types, onProgress),
     async close() {
       closed = true;
       clearInterval(timer);

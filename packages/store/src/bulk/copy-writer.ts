@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { AccessFacts } from '@yiyun/fhir';
 import type { TransactionSql } from 'postgres';
+import { accessColumns } from '../indexing/index-resource.ts';
 import { paramKey } from '../indexing/param-key.ts';
 import { INDEX_TABLES, type IndexKind, valueColumns } from '../indexing/write-index.ts';
 import type { PendingCreate } from '../repository/writes.ts';
@@ -22,13 +24,53 @@ function line(values: readonly (string | number | boolean | null)[]): string {
 export interface CopyPayload {
   readonly resource: string;
   readonly index: ReadonlyMap<IndexKind, string>;
+  /** Derived access rows (patient_person, care_relation, consent_directive). */
+  readonly access: ReadonlyMap<AccessTable, string>;
+}
+
+const ACCESS_TABLES = {
+  patient_person: ['rid', 'patient_id', 'person_id'],
+  care_relation: ['rid', 'patient_id', 'organization', 'ends_at'],
+  consent_directive: ['rid', 'patient_id', 'date', 'share', 'permit_labels'],
+} as const;
+
+export type AccessTable = keyof typeof ACCESS_TABLES;
+
+const RESOURCE_COLUMNS = [
+  'rid',
+  'type',
+  'id',
+  'version_id',
+  'last_updated',
+  'deleted',
+  'content',
+  'custodian',
+  'patient_id',
+  'labels',
+];
+
+function accessLines(rid: string, access: AccessFacts, out: Record<AccessTable, string[]>): void {
+  const patient = access.patientId;
+  if (!patient) return;
+  if (access.personKey) out.patient_person.push(line([rid, patient, access.personKey]));
+  for (const c of access.careRelations)
+    out.care_relation.push(line([rid, patient, c.organization, c.endsAt ?? 'infinity']));
+  if (access.consent) {
+    const { date, share, permitLabels } = access.consent;
+    out.consent_directive.push(line([rid, patient, date, share, `{${permitLabels.join(',')}}`]));
+  }
 }
 
 /** Serialises a batch of new resources (with pre-allocated rids) into COPY text, table by table. */
 export function buildCopyPayload(batch: readonly PendingCreate[], rids: readonly string[]): CopyPayload {
   const resourceLines: string[] = [];
   const indexLines = new Map<IndexKind, string[]>();
-  batch.forEach(({ resource, entries }, i) => {
+  const access: Record<AccessTable, string[]> = {
+    patient_person: [],
+    care_relation: [],
+    consent_directive: [],
+  };
+  batch.forEach(({ resource, entries, access: facts }, i) => {
     const rid = rids[i]!;
     resourceLines.push(
       line([
@@ -39,8 +81,10 @@ export function buildCopyPayload(batch: readonly PendingCreate[], rids: readonly
         resource.meta.lastUpdated,
         false,
         JSON.stringify(resource),
+        ...accessColumns(facts),
       ]),
     );
+    accessLines(rid, facts, access);
     for (const entry of entries) {
       const kind = entry.value.kind;
       let lines = indexLines.get(kind);
@@ -54,6 +98,9 @@ export function buildCopyPayload(batch: readonly PendingCreate[], rids: readonly
   return {
     resource: resourceLines.join(''),
     index: new Map([...indexLines].map(([kind, lines]) => [kind, lines.join('')])),
+    access: new Map(
+      (Object.keys(access) as AccessTable[]).map((table) => [table, access[table].join('')] as const),
+    ),
   };
 }
 
@@ -70,13 +117,9 @@ async function copyText(tx: TransactionSql, table: string, columns: readonly str
 
 /** The bulk fast path on a PostgreSQL server: COPY of new resources and their index rows. */
 export async function copyPayload(tx: TransactionSql, payload: CopyPayload): Promise<void> {
-  await copyText(
-    tx,
-    'resource',
-    ['rid', 'type', 'id', 'version_id', 'last_updated', 'deleted', 'content'],
-    payload.resource,
-  );
+  await copyText(tx, 'resource', RESOURCE_COLUMNS, payload.resource);
   for (const [kind, text] of payload.index) {
     await copyText(tx, `sp_${kind}`, ['rid', 'param', ...INDEX_TABLES[kind]], text);
   }
+  for (const [table, text] of payload.access) await copyText(tx, table, ACCESS_TABLES[table], text);
 }

@@ -1,4 +1,5 @@
 import { compartmentParams } from '@yiyun/fhir';
+import { type AccessScope, accessPredicate, arrayParams } from '../access/index.ts';
 import { paramKey } from '../indexing/param-key.ts';
 import type { StoredResource } from '../repository/port.ts';
 import type { Queryable } from '../sql/connect.ts';
@@ -9,6 +10,8 @@ export interface ExportScope {
   readonly patientIds?: readonly string[];
   /** Only versions changed at or after this instant. */
   readonly since?: string;
+  /** What the requester may see: an export holds exactly what their searches would return. */
+  readonly access?: AccessScope;
 }
 
 const PAGE = 1_000;
@@ -38,6 +41,8 @@ function scopeClause(type: string, scope: ExportScope, params: unknown[]): strin
       );
     }
   }
+  const visible = accessPredicate(scope.access, 'r', arrayParams(params));
+  if (visible) clauses.push(visible);
   return clauses.join(' and ');
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Resource } from '@medplum/fhirtypes';
-import { extractIndexEntries, type SearchParamRegistry } from '@yiyun/fhir';
+import { type IndexingRules, indexResource, labelForStorage } from '../indexing/index-resource.ts';
 import { PgRepository } from '../repository/pg-repository.ts';
 import { assertValidId, isUniqueViolation } from '../repository/rows.ts';
 import { insertResources, type PendingCreate, stamp } from '../repository/writes.ts';
@@ -47,7 +47,7 @@ export async function allocateRids(q: Queryable, n: number): Promise<string[]> {
  */
 export async function prepareImportBatch(
   database: Database,
-  registry: SearchParamRegistry,
+  rules: IndexingRules,
   resources: readonly Resource[],
 ): Promise<PreparedBatch> {
   const q = asQueryable(database.sql);
@@ -62,8 +62,8 @@ export async function prepareImportBatch(
     }
     const id = resource.id ?? randomUUID();
     assertValidId(id);
-    const stored = stamp(resource, id, 1, now);
-    fresh.push({ resource: stored, entries: extractIndexEntries(stored, registry) });
+    const stored = stamp(labelForStorage(resource, rules), id, 1, now);
+    fresh.push({ resource: stored, ...indexResource(stored, rules) });
   }
   if (database.kind !== 'postgres' || fresh.length === 0) return { resources, fresh, updates };
   const payload = buildCopyPayload(fresh, await allocateRids(q, fresh.length));
@@ -78,29 +78,25 @@ export async function prepareImportBatch(
  */
 export async function writePreparedBatch(
   database: Database,
-  registry: SearchParamRegistry,
+  rules: IndexingRules,
   batch: PreparedBatch,
 ): Promise<BatchResult> {
   try {
     return (await database.sql.begin(async (tx) => {
       if (batch.payload) await copyPayload(tx, batch.payload);
       else await insertResources(asQueryable(tx), batch.fresh);
-      const repo = new PgRepository({ sql: database.sql, registry }, asQueryable(tx));
+      const repo = new PgRepository({ ...rules, sql: database.sql }, asQueryable(tx));
       for (const resource of batch.updates) await repo.update(resource);
       return { created: batch.fresh.length, updated: batch.updates.length };
     })) as BatchResult;
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
-    return writeOneByOne(database, registry, batch.resources);
+    return writeOneByOne(database, rules, batch.resources);
   }
 }
 
-async function writeOneByOne(
-  database: Database,
-  registry: SearchParamRegistry,
-  resources: readonly Resource[],
-) {
-  const repo = new PgRepository({ sql: database.sql, registry });
+async function writeOneByOne(database: Database, rules: IndexingRules, resources: readonly Resource[]) {
+  const repo = new PgRepository({ ...rules, sql: database.sql });
   return repo.transaction(async (tx) => {
     let created = 0;
     for (const resource of resources) {
@@ -114,7 +110,7 @@ async function writeOneByOne(
 /** Writes already-parsed, validated resources through the ordinary batch path (slow path too). */
 export async function writeResources(
   resources: readonly Resource[],
-  options: { readonly database: Database; readonly registry: SearchParamRegistry },
+  options: IndexingRules & { readonly database: Database },
 ): Promise<BatchResult> {
   let created = 0;
   let updated = 0;
@@ -122,8 +118,8 @@ export async function writeResources(
   let keys = new Set<string>();
   const flush = async () => {
     if (batch.length === 0) return;
-    const prepared = await prepareImportBatch(options.database, options.registry, batch);
-    const result = await writePreparedBatch(options.database, options.registry, prepared);
+    const prepared = await prepareImportBatch(options.database, options, batch);
+    const result = await writePreparedBatch(options.database, options, prepared);
     created += result.created;
     updated += result.updated;
     batch = [];

@@ -1,12 +1,18 @@
 import type { Resource, SearchParameter } from '@medplum/fhirtypes';
-import type { SearchParamRegistry } from '@yiyun/fhir';
+import type { SearchParamRegistry, SensitivityRule } from '@yiyun/fhir';
 import { INDEX_TABLES } from '../indexing/write-index.ts';
 import { asQueryable, type Database } from '../sql/connect.ts';
 import { importParallel } from './import-parallel.ts';
 import { parseAndValidate } from './parse-line.ts';
 
 const ANALYZE_AFTER = 1_000;
-const ANALYZED_TABLES = ['resource', ...Object.keys(INDEX_TABLES).map((k) => `sp_${k}`)];
+const ANALYZED_TABLES = [
+  'resource',
+  ...Object.keys(INDEX_TABLES).map((k) => `sp_${k}`),
+  'patient_person',
+  'care_relation',
+  'consent_directive',
+];
 
 import { type BatchResult, prepareImportBatch, writePreparedBatch } from './import-batch.ts';
 
@@ -31,6 +37,8 @@ export interface ImportReport extends ImportProgress {
 export interface ImportOptions {
   readonly database: Database;
   readonly registry: SearchParamRegistry;
+  /** Sensitivity-labelling rules (default: the built-in ICD-10 rules). */
+  readonly sensitivityRules?: readonly SensitivityRule[];
   /** Throws AppError for an invalid resource (the validator's assertValid). */
   readonly validate: (resource: unknown) => unknown;
   readonly batchSize?: number;
@@ -100,11 +108,11 @@ async function importSequential(sources: Iterable<NdjsonSource>, options: Import
   let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
     if (batch.length === 0) return;
-    const prepared = await prepareImportBatch(options.database, options.registry, batch);
+    const prepared = await prepareImportBatch(options.database, options, batch);
     batch = [];
     keys = new Set();
     await writing;
-    const write = writePreparedBatch(options.database, options.registry, prepared).then((r) => run.record(r));
+    const write = writePreparedBatch(options.database, options, prepared).then((r) => run.record(r));
     write.catch(() => {}); // handled: the next flush (or the end) awaits it and rethrows
     writing = write;
   };

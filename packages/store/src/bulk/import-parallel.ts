@@ -2,6 +2,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { IndexKind } from '../indexing/write-index.ts';
 import { isUniqueViolation } from '../repository/rows.ts';
 import { asQueryable } from '../sql/connect.ts';
+import type { AccessTable } from './copy-writer.ts';
 import { copyPayload } from './copy-writer.ts';
 import { allocateRids, existingKeys, writeResources } from './import-batch.ts';
 import type { ImportOptions, ImportRun, NdjsonSource } from './import-ndjson.ts';
@@ -51,6 +52,7 @@ async function writeChunk(options: ImportOptions, run: ImportRun, chunk: Chunk, 
         copyPayload(tx, {
           resource: prepared.resource,
           index: new Map(prepared.index as [IndexKind, string][]),
+          access: new Map(prepared.access as [AccessTable, string][]),
         }),
       );
       await run.record({ created: prepared.keys.length, updated: 0 });
@@ -77,7 +79,10 @@ export async function importParallel(
 ) {
   const size = options.batchSize ?? 2_000;
   const workers = options.workers ?? 2;
-  const pool = await PrepareWorkerPool.start(workers, options.customSearchParameters ?? []);
+  const pool = await PrepareWorkerPool.start(workers, {
+    customParams: options.customSearchParameters ?? [],
+    sensitivityRules: options.sensitivityRules,
+  });
   const queue: { chunk: Chunk; prepared: Promise<PreparedChunk> }[] = [];
   let seq = 0;
   try {

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Resource, SearchParameter } from '@medplum/fhirtypes';
-import { createSearchParamRegistry, createValidator, extractIndexEntries } from '@yiyun/fhir';
+import { createSearchParamRegistry, createValidator, type SensitivityRule } from '@yiyun/fhir';
+import { indexResource, labelForStorage } from '../indexing/index-resource.ts';
 import { type PendingCreate, stamp } from '../repository/writes.ts';
 import { buildCopyPayload } from './copy-writer.ts';
 import { parseAndValidate } from './parse-line.ts';
@@ -28,12 +29,16 @@ export interface PreparedChunk {
   readonly failures: readonly { readonly line: number; readonly message: string }[];
   readonly resource: string;
   readonly index: readonly [string, string][];
+  readonly access: readonly [string, string][];
 }
 
 const port = parentPort;
 if (!port) throw new Error('prepare-worker must run in a worker thread');
-const { customParams } = workerData as { customParams: SearchParameter[] };
-const registry = createSearchParamRegistry(customParams);
+const { customParams, sensitivityRules } = workerData as {
+  customParams: SearchParameter[];
+  sensitivityRules?: SensitivityRule[];
+};
+const rules = { registry: createSearchParamRegistry(customParams), sensitivityRules };
 const validator = createValidator();
 
 port.on('message', (request: PrepareRequest) => {
@@ -49,8 +54,8 @@ port.on('message', (request: PrepareRequest) => {
     }
     const resource = parsed as Resource;
     const id = resource.id ?? randomUUID();
-    const stored = stamp(resource, id, 1, request.now);
-    fresh.push({ resource: stored, entries: extractIndexEntries(stored, registry) });
+    const stored = stamp(labelForStorage(resource, rules), id, 1, request.now);
+    fresh.push({ resource: stored, ...indexResource(stored, rules) });
     keys.push(`${stored.resourceType}/${id}`);
     valid.push(i);
   });
@@ -62,6 +67,7 @@ port.on('message', (request: PrepareRequest) => {
     failures,
     resource: payload.resource,
     index: [...payload.index],
+    access: [...payload.access],
   };
   port.postMessage(chunk);
 });

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { SearchParameter } from '@medplum/fhirtypes';
+import type { SensitivityRule } from '@yiyun/fhir';
 import type { PreparedChunk, PrepareRequest } from './prepare-worker.ts';
 
 /** Worker threads that prepare import chunks (see prepare-worker.ts), used round-robin. */
@@ -26,10 +27,13 @@ export class PrepareWorkerPool {
     }
   }
 
-  static async start(size: number, customParams: readonly SearchParameter[]): Promise<PrepareWorkerPool> {
+  static async start(
+    size: number,
+    workerData: { customParams: readonly SearchParameter[]; sensitivityRules?: readonly SensitivityRule[] },
+  ): Promise<PrepareWorkerPool> {
     const workers = Array.from(
       { length: size },
-      () => new Worker(new URL('./prepare-worker.ts', import.meta.url), { workerData: { customParams } }),
+      () => new Worker(new URL('./prepare-worker.ts', import.meta.url), { workerData }),
     );
     await Promise.all(
       workers.map(

@@ -1,4 +1,4 @@
-import type { IndexEntry, IndexValue } from '@yiyun/fhir';
+import type { AccessFacts, IndexEntry, IndexValue } from '@yiyun/fhir';
 import type { Queryable } from '../sql/connect.ts';
 import { paramKey } from './param-key.ts';
 
@@ -7,6 +7,8 @@ export interface IndexedResource {
   readonly rid: string;
   readonly resourceType: string;
   readonly entries: readonly IndexEntry[];
+  /** Access facts: written to the derived access tables beside the index rows. */
+  readonly access?: AccessFacts;
 }
 
 type Column = (string | number | null)[];
@@ -98,13 +100,70 @@ export async function writeIndexRows(tx: Queryable, batch: readonly IndexedResou
     );
     params.push(...cols);
   }
+  accessInserts(batch, params, inserts);
   if (inserts.length === 0) return;
   await tx.unsafe(`with ${inserts.join(', ')} select 1`, params);
 }
 
-const DELETE_ALL = `with ${Object.keys(INDEX_TABLES)
-  .map((k) => `d_${k} as (delete from sp_${k} where rid = any($1::int8[]))`)
-  .join(', ')} select 1`;
+/** The derived access rows (docs/decisions/0004-access-control.md) as more CTEs of the same statement. */
+function accessInserts(batch: readonly IndexedResource[], params: Column[], inserts: string[]): void {
+  const persons: Column[] = [[], [], []];
+  const care: Column[] = [[], [], [], []];
+  const consents: Column[] = [[], [], [], [], []];
+  for (const { rid, access } of batch) {
+    if (!access?.patientId) continue;
+    if (access.personKey) {
+      persons[0]!.push(rid);
+      persons[1]!.push(access.patientId);
+      persons[2]!.push(access.personKey);
+    }
+    for (const relation of access.careRelations) {
+      care[0]!.push(rid);
+      care[1]!.push(access.patientId);
+      care[2]!.push(relation.organization);
+      care[3]!.push(relation.endsAt ?? 'infinity');
+    }
+    if (access.consent) {
+      consents[0]!.push(rid);
+      consents[1]!.push(access.patientId);
+      consents[2]!.push(access.consent.date);
+      consents[3]!.push(String(access.consent.share));
+      consents[4]!.push(`{${access.consent.permitLabels.join(',')}}`);
+    }
+  }
+  const add = (cols: Column[], sql: (p: string[]) => string) => {
+    if (cols[0]!.length === 0) return;
+    const p = cols.map((_, i) => `$${params.length + i + 1}`);
+    params.push(...cols);
+    inserts.push(sql(p));
+  };
+  add(
+    persons,
+    (p) => `a_person as (insert into patient_person (rid, patient_id, person_id)
+      select * from unnest(${p[0]}::int8[], ${p[1]}::text[], ${p[2]}::text[]))`,
+  );
+  add(
+    care,
+    (p) => `a_care as (insert into care_relation (rid, patient_id, organization, ends_at)
+      select u.a, u.b, u.c, u.d::timestamptz from unnest(${p[0]}::int8[], ${p[1]}::text[], ${p[2]}::text[], ${p[3]}::text[]) as u(a, b, c, d))`,
+  );
+  add(
+    consents,
+    (p) => `a_consent as (insert into consent_directive (rid, patient_id, date, share, permit_labels)
+      select u.a, u.b, u.c::timestamptz, u.d::bool, u.e::text[]
+      from unnest(${p[0]}::int8[], ${p[1]}::text[], ${p[2]}::text[], ${p[3]}::text[], ${p[4]}::text[]) as u(a, b, c, d, e))`,
+  );
+}
+
+/** Every table keyed by a resource's rid that is rebuilt when the resource changes. */
+const DERIVED_TABLES = [
+  ...Object.keys(INDEX_TABLES).map((k) => `sp_${k}`),
+  'patient_person',
+  'care_relation',
+  'consent_directive',
+];
+
+const DELETE_ALL = `with ${DERIVED_TABLES.map((t) => `d_${t} as (delete from ${t} where rid = any($1::int8[]))`).join(', ')} select 1`;
 
 /** Removes every index row of the given resources (before re-indexing or on delete). */
 export async function deleteIndexRows(tx: Queryable, rids: readonly string[]): Promise<void> {

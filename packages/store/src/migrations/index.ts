@@ -3,6 +3,7 @@ import * as m0001 from './0001-resources.ts';
 import * as m0002 from './0002-bulk-jobs.ts';
 import * as m0003 from './0003-settings.ts';
 import * as m0004 from './0004-date-span-index.ts';
+import * as m0005 from './0005-access.ts';
 
 export interface Migration {
   readonly version: number;
@@ -16,6 +17,7 @@ const MIGRATIONS: readonly Migration[] = [
   { version: 2, ...m0002 },
   { version: 3, ...m0003 },
   { version: 4, ...m0004 },
+  { version: 5, ...m0005 },
 ];
 
 /** Arbitrary constant key for the advisory lock that serialises migrations across server replicas. */
@@ -41,6 +43,9 @@ export async function migrate(sql: Sql): Promise<number[]> {
 }
 
 export const LATEST_MIGRATION = MIGRATIONS.length;
+
+/** The migration that added access facts: rows stored before it are re-indexed once it applies. */
+export const ACCESS_MIGRATION = 5;
 
 /** Arbitrary constant key serialising module migrations across replicas (distinct from the core's). */
 const MODULE_MIGRATION_LOCK_KEY = 720_190_002;

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Resource } from '@medplum/fhirtypes';
-import { AppError, extractIndexEntries, type SearchParamRegistry, type SearchRequest } from '@yiyun/fhir';
+import { AppError, type SearchRequest } from '@yiyun/fhir';
+import { type AccessScope, accessPredicate, arrayParams } from '../access/index.ts';
+import { type IndexingRules, indexResource, labelForStorage } from '../indexing/index-resource.ts';
 import { runSearch } from '../search/run-search.ts';
 import { asQueryable, type Queryable, type Sql } from '../sql/connect.ts';
 import type {
@@ -17,9 +19,10 @@ import { readCurrent, readHistory, readVersion } from './reads.ts';
 import { assertValidId, guarded } from './rows.ts';
 import { insertResources, lockCurrent, type PendingCreate, replaceCurrent, stamp } from './writes.ts';
 
-export interface RepositoryDeps {
+export interface RepositoryDeps extends IndexingRules {
   readonly sql: Sql;
-  readonly registry: SearchParamRegistry;
+  /** What this repository's caller may see and change; absent = everything (platform jobs). */
+  readonly access?: AccessScope;
 }
 
 /** Creates are buffered inside a transaction and written in one batch before the next read or at commit. */
@@ -45,8 +48,8 @@ export class PgRepository implements FhirRepository {
     assertResource(resource);
     const id = options?.keepId && resource.id ? resource.id : randomUUID();
     assertValidId(id);
-    const stored = stamp(resource, id, 1, new Date().toISOString());
-    const pending = { resource: stored, entries: extractIndexEntries(stored, this.#deps.registry) };
+    const stored = stamp(labelForStorage(resource, this.#deps), id, 1, new Date().toISOString());
+    const pending = { resource: stored, ...indexResource(stored, this.#deps) };
     if (this.#tx) {
       this.#pending.push(pending);
       if (this.#pending.length >= FLUSH_AT) await guarded(() => this.#flush());
@@ -59,14 +62,14 @@ export class PgRepository implements FhirRepository {
   async read(resourceType: string, id: string): Promise<StoredResource> {
     return guarded(async () => {
       await this.#flush();
-      return readCurrent(this.#q, resourceType, id);
+      return readCurrent(this.#q, resourceType, id, this.#deps.access);
     });
   }
 
   async vread(resourceType: string, id: string, versionId: string): Promise<StoredResource> {
     return guarded(async () => {
       await this.#flush();
-      return readVersion(this.#q, resourceType, id, versionId);
+      return readVersion(this.#q, { type: resourceType, id, versionId }, this.#deps.access);
     });
   }
 
@@ -81,24 +84,21 @@ export class PgRepository implements FhirRepository {
     await this.#flush();
     const sql = this.#q;
     const current = await lockCurrent(sql, resource.resourceType, resource.id);
+    if (current) await this.#assertWritable(current.rid, `${resource.resourceType}/${resource.id}`);
     const now = new Date().toISOString();
     if (options?.ifMatch !== undefined && String(current?.version_id) !== options.ifMatch) {
       throw new AppError('precondition-failed', `Version ${options.ifMatch} is not the current version`);
     }
+    const labelled = labelForStorage(resource, this.#deps);
     if (!current) {
       if (options?.allowCreate === false)
         throw new AppError('not-found', `${resource.resourceType}/${resource.id} not found`);
-      const stored = stamp(resource, resource.id, 1, now);
-      await insertResources(sql, [
-        { resource: stored, entries: extractIndexEntries(stored, this.#deps.registry) },
-      ]);
+      const stored = stamp(labelled, resource.id, 1, now);
+      await insertResources(sql, [{ resource: stored, ...indexResource(stored, this.#deps) }]);
       return { resource: stored, created: true };
     }
-    const stored = stamp(resource, resource.id, current.version_id + 1, now);
-    await replaceCurrent(sql, current, {
-      resource: stored,
-      entries: extractIndexEntries(stored, this.#deps.registry),
-    });
+    const stored = stamp(labelled, resource.id, current.version_id + 1, now);
+    await replaceCurrent(sql, current, { resource: stored, ...indexResource(stored, this.#deps) });
     return { resource: stored, created: current.deleted };
   }
 
@@ -108,6 +108,7 @@ export class PgRepository implements FhirRepository {
         await tx.#flush();
         const current = await lockCurrent(tx.#q, resourceType, id);
         if (!current || current.deleted) return;
+        await tx.#assertWritable(current.rid, `${resourceType}/${id}`);
         await replaceCurrent(tx.#q, current, { deletedAt: new Date().toISOString() });
       }),
     );
@@ -116,14 +117,14 @@ export class PgRepository implements FhirRepository {
   async search(request: SearchRequest): Promise<SearchResult> {
     return guarded(async () => {
       await this.#flush();
-      return runSearch(this.#q, request, this.#deps.registry);
+      return runSearch(this.#q, request, this.#deps.registry, this.#deps.access);
     });
   }
 
   async history(query: HistoryQuery): Promise<HistoryResult> {
     return guarded(async () => {
       await this.#flush();
-      return readHistory(this.#q, query);
+      return readHistory(this.#q, query, this.#deps.access);
     });
   }
 
@@ -144,6 +145,25 @@ export class PgRepository implements FhirRepository {
     if (!this.#tx) throw new AppError('internal', 'lock() needs a transaction');
     await this.#flush();
     await this.#q.unsafe('select pg_advisory_xact_lock(hashtextextended($1::text, 0))', [key]);
+  }
+
+  /**
+   * A resource the caller cannot see is `not-found` (never revealed); one they can see but that
+   * another institution holds is `forbidden` (scope.custodian is the only institution they write for).
+   */
+  async #assertWritable(rid: string, label: string): Promise<void> {
+    const access = this.#deps.access;
+    if (!access || access.kind === 'all') return;
+    const params: unknown[] = [rid];
+    const predicate = accessPredicate(access, 'r', arrayParams(params)) ?? 'true';
+    const rows = await this.#q.unsafe<{ visible: boolean; custodian: string | null }[]>(
+      `select (${predicate}) as visible, r.custodian from resource r where r.rid = $1::int8`,
+      params,
+    );
+    const row = rows[0];
+    if (!row?.visible) throw new AppError('not-found', `${label} not found`);
+    if (access.custodian !== undefined && row.custodian !== access.custodian && !access.personRecords)
+      throw new AppError('forbidden', `${label} is held by another institution`);
   }
 
   async #flush(): Promise<void> {

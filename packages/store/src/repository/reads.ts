@@ -1,32 +1,58 @@
 import { AppError } from '@yiyun/fhir';
+import { type AccessScope, accessPredicate, arrayParams } from '../access/index.ts';
 import type { Queryable } from '../sql/connect.ts';
 import type { HistoryEntry, HistoryQuery, HistoryResult, StoredResource } from './port.ts';
 import { liveResource, type ResourceRow, ROW_COLUMNS } from './rows.ts';
 
-export async function readCurrent(sql: Queryable, type: string, id: string): Promise<StoredResource> {
+/** ` and <access predicate over alias>` (values appended to `params`), or nothing. */
+function visible(access: AccessScope | undefined, alias: string, params: unknown[]): string {
+  const predicate = accessPredicate(access, alias, arrayParams(params));
+  return predicate ? ` and ${predicate}` : '';
+}
+
+/** The current version; a resource the caller may not see is `not-found`, exactly like an absent one. */
+export async function readCurrent(
+  sql: Queryable,
+  type: string,
+  id: string,
+  access?: AccessScope,
+): Promise<StoredResource> {
+  const params: unknown[] = [type, id];
   const rows = await sql.unsafe<ResourceRow[]>(
-    `select ${ROW_COLUMNS} from resource where type = $1::text and id = $2::text`,
-    [type, id],
+    `select ${ROW_COLUMNS} from resource r where type = $1::text and id = $2::text${visible(access, 'r', params)}`,
+    params,
   );
   return liveResource(rows[0], `${type}/${id}`);
 }
 
+/** Old versions are visible when the current one is (custodian and patient do not change). */
+function currentVisible(access: AccessScope | undefined, params: unknown[]): string {
+  const predicate = visible(access, 'c', params);
+  return predicate
+    ? ` and exists (select 1 from resource c where c.type = h.type and c.id = h.id${predicate})`
+    : '';
+}
+
 export async function readVersion(
   sql: Queryable,
-  type: string,
-  id: string,
-  versionId: string,
+  key: { type: string; id: string; versionId: string },
+  access?: AccessScope,
 ): Promise<StoredResource> {
+  const { type, id, versionId } = key;
   const version = Number(versionId);
   const label = `${type}/${id}/_history/${versionId}`;
   if (!Number.isInteger(version) || version < 1 || version > 2_147_483_647) {
     throw new AppError('not-found', `${label} not found`);
   }
+  const params: unknown[] = [type, id, version];
+  const access1 = visible(access, 'r', params);
+  const access2 = currentVisible(access, params);
   const rows = await sql.unsafe<ResourceRow[]>(
-    `select ${ROW_COLUMNS} from resource where type = $1::text and id = $2::text and version_id = $3::int4
+    `select ${ROW_COLUMNS} from resource r where type = $1::text and id = $2::text and version_id = $3::int4${access1}
      union all
-     select ${ROW_COLUMNS} from resource_history where type = $1::text and id = $2::text and version_id = $3::int4`,
-    [type, id, version],
+     select ${ROW_COLUMNS} from resource_history h
+     where type = $1::text and id = $2::text and version_id = $3::int4${access2}`,
+    params,
   );
   return liveResource(rows[0], label);
 }
@@ -58,17 +84,23 @@ function toEntry(row: ResourceRow): HistoryEntry {
 }
 
 /** Instance, type or system history, newest first. */
-export async function readHistory(sql: Queryable, query: HistoryQuery): Promise<HistoryResult> {
+export async function readHistory(
+  sql: Queryable,
+  query: HistoryQuery,
+  access?: AccessScope,
+): Promise<HistoryResult> {
   const params: unknown[] = [];
-  const where = historyWhere(query, params);
+  const where = historyWhere(query, params) || 'where true';
   if (query.id && query.resourceType) {
-    const exists = await sql.unsafe('select 1 from resource where type = $1::text and id = $2::text', [
-      query.resourceType,
-      query.id,
-    ]);
+    const p: unknown[] = [query.resourceType, query.id];
+    const exists = await sql.unsafe(
+      `select 1 from resource r where type = $1::text and id = $2::text${visible(access, 'r', p)}`,
+      p,
+    );
     if (exists.length === 0) throw new AppError('not-found', `${query.resourceType}/${query.id} not found`);
   }
-  const union = `select ${ROW_COLUMNS} from resource ${where} union all select ${ROW_COLUMNS} from resource_history ${where}`;
+  const union = `select ${ROW_COLUMNS} from resource r ${where}${visible(access, 'r', params)}
+    union all select ${ROW_COLUMNS} from resource_history h ${where}${currentVisible(access, params)}`;
   const countRows = await sql.unsafe<{ n: string }[]>(`select count(*) as n from (${union}) h`, params);
   const limit = params.length + 1;
   const rows = await sql.unsafe<ResourceRow[]>(

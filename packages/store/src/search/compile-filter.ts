@@ -1,4 +1,5 @@
 import { AppError, type Filter, type SearchValue } from '@yiyun/fhir';
+import { type AccessScope, accessPredicate } from '../access/index.ts';
 import { paramKey } from '../indexing/param-key.ts';
 import { tableFor, valuePredicate } from './compile-values.ts';
 import { hull, intersect, isOpen, type Window, windowFor } from './date-window.ts';
@@ -11,6 +12,14 @@ export interface FilterScope {
   readonly params: SqlParams;
   /** Nesting depth, for unique aliases in sub-selects. */
   readonly depth: number;
+  /** The caller's access scope: chained and `_has` targets must be visible too (no existence leaks). */
+  readonly access?: AccessScope;
+}
+
+/** ` and <access predicate>` over a sub-select's alias, or nothing. */
+function visibleIn(alias: string, scope: FilterScope): string {
+  const predicate = accessPredicate(scope.access, alias, (v, cast) => scope.params.add(v, cast));
+  return predicate ? ` and ${predicate}` : '';
 }
 
 /** `param = $k` or `param = any($keys)` for a parameter code over the scope's types. */
@@ -75,26 +84,26 @@ export function compileFilter(filter: Filter, scope: FilterScope): string {
       return `(${filter.values.map((v) => datePredicateOnColumn(`${alias}.last_updated`, v, scope)).join(' or ')})`;
     case 'chain': {
       const t = `t${scope.depth + 1}`;
-      const inner: FilterScope = { alias: t, types: [filter.targetType], params: p, depth: scope.depth + 1 };
+      const inner: FilterScope = { ...scope, alias: t, types: [filter.targetType], depth: scope.depth + 1 };
       const type = p.add(filter.targetType, 'text');
       return `${alias}.rid in (select s.rid from sp_reference s where ${paramMatch(filter.param.code, scope)}
         and s.target_type = ${type} and s.target_id in (
-          select ${t}.id from resource ${t} where ${t}.type = ${type} and not ${t}.deleted
+          select ${t}.id from resource ${t} where ${t}.type = ${type} and not ${t}.deleted${visibleIn(t, scope)}
           and ${compileFilter(filter.next, inner)}))`;
     }
     case 'has': {
       const o = `h${scope.depth + 1}`;
-      const inner: FilterScope = { alias: o, types: [filter.targetType], params: p, depth: scope.depth + 1 };
+      const inner: FilterScope = { ...scope, alias: o, types: [filter.targetType], depth: scope.depth + 1 };
       const refKey = p.add(paramKey(filter.targetType, filter.referenceParam.code), 'int4');
       return `${alias}.id in (select s.target_id from sp_reference s where s.param = ${refKey}
         and s.target_type = ${alias}.type and s.rid in (
           select ${o}.rid from resource ${o} where ${o}.type = ${p.add(filter.targetType, 'text')}
-          and not ${o}.deleted and ${compileFilter(filter.next, inner)}))`;
+          and not ${o}.deleted${visibleIn(o, scope)} and ${compileFilter(filter.next, inner)}))`;
     }
     case 'list':
       return `(${alias}.type || '/' || ${alias}.id) in (
         select e->'item'->>'reference' from resource l, jsonb_array_elements(l.content->'entry') e
-        where l.type = 'List' and l.id = ${p.add(filter.listId, 'text')} and not l.deleted)`;
+        where l.type = 'List' and l.id = ${p.add(filter.listId, 'text')} and not l.deleted${visibleIn('l', scope)})`;
     default:
       throw new AppError('unsupported', 'Unsupported search filter');
   }

@@ -6,6 +6,7 @@ import {
   type SearchRequest,
   type SortKey,
 } from '@yiyun/fhir';
+import { type AccessScope, accessPredicate } from '../access/index.ts';
 import { paramKey } from '../indexing/param-key.ts';
 import { compileDateGroup, compileFilter, type FilterScope, isPlainDateFilter } from './compile-filter.ts';
 import { SqlParams } from './sql-params.ts';
@@ -65,15 +66,21 @@ function compartmentClause(request: SearchRequest, scope: FilterScope): string |
 }
 
 /** Compiles a parsed search request into SQL over `resource r`. */
-export function compileSearch(request: SearchRequest, registry: SearchParamRegistry): CompiledSearch {
+export function compileSearch(
+  request: SearchRequest,
+  registry: SearchParamRegistry,
+  access?: AccessScope,
+): CompiledSearch {
   const params = new SqlParams();
   const types: readonly string[] = request.resourceType
     ? [request.resourceType]
     : request.types?.length
       ? request.types
       : registry.resourceTypes();
-  const scope: FilterScope = { alias: 'r', types, params, depth: 0 };
+  const scope: FilterScope = { alias: 'r', types, params, depth: 0, ...(access ? { access } : {}) };
   const where: string[] = ['not r.deleted'];
+  const visible = accessPredicate(access, 'r', (v, cast) => params.add(v, cast));
+  if (visible) where.push(visible);
   if (request.resourceType) where.push(`r.type = ${params.add(request.resourceType, 'text')}`);
   else if (request.types?.length) where.push(`r.type = any(${params.add(request.types, 'text[]')})`);
   const compartment = compartmentClause(request, scope);

@@ -1,4 +1,5 @@
 import type { IncludeSpec, SearchParamRegistry } from '@yiyun/fhir';
+import { type AccessScope, accessPredicate, arrayParams } from '../access/index.ts';
 import { paramKey } from '../indexing/param-key.ts';
 import type { StoredResource } from '../repository/port.ts';
 import type { Queryable } from '../sql/connect.ts';
@@ -17,48 +18,51 @@ function includeKeys(spec: IncludeSpec, registry: SearchParamRegistry): number[]
     .map((d) => paramKey(spec.sourceType, d.code));
 }
 
-async function forward(
-  sql: Queryable,
-  spec: IncludeSpec,
-  from: readonly Found[],
-  registry: SearchParamRegistry,
-) {
+/** ` and <access predicate>` over `alias`, its values appended to `params`. */
+function visible(access: AccessScope | undefined, alias: string, params: unknown[]): string {
+  const predicate = accessPredicate(access, alias, arrayParams(params));
+  return predicate ? ` and ${predicate}` : '';
+}
+
+async function forward(sql: Queryable, spec: IncludeSpec, from: readonly Found[], ctx: IncludeContext) {
   const rids = from.filter((f) => f.content.resourceType === spec.sourceType).map((f) => f.rid);
   if (rids.length === 0) return [];
-  const params: unknown[] = [rids, includeKeys(spec, registry)];
+  const params: unknown[] = [rids, includeKeys(spec, ctx.registry)];
   if (spec.targetType) params.push(spec.targetType);
+  const type = spec.targetType ? ' and t.type = $3::text' : '';
   // Targets are found by (type, id) first and fetched once each: no DISTINCT over jsonb.
   return sql.unsafe<Found[]>(
     `select t.rid, t.content from resource t
      where (t.type, t.id) in (
        select s.target_type, s.target_id from sp_reference s
        where s.rid = any($1::int8[]) and s.param = any($2::int4[]) and s.target_id is not null)
-     and not t.deleted${spec.targetType ? ' and t.type = $3::text' : ''}`,
+     and not t.deleted${type}${visible(ctx.access, 't', params)}`,
     params,
   );
 }
 
-async function reverse(
-  sql: Queryable,
-  spec: IncludeSpec,
-  from: readonly Found[],
-  registry: SearchParamRegistry,
-) {
+interface IncludeContext {
+  readonly registry: SearchParamRegistry;
+  readonly access?: AccessScope;
+}
+
+async function reverse(sql: Queryable, spec: IncludeSpec, from: readonly Found[], ctx: IncludeContext) {
   const targets = spec.targetType ? from.filter((f) => f.content.resourceType === spec.targetType) : from;
   if (targets.length === 0) return [];
+  const params: unknown[] = [
+    targets.map((f) => f.content.resourceType),
+    targets.map((f) => f.content.id),
+    includeKeys(spec, ctx.registry),
+    spec.sourceType,
+  ];
   return sql.unsafe<Found[]>(
     `select r.rid, r.content from resource r
      where r.rid in (
        select s.rid from sp_reference s
        join unnest($1::text[], $2::text[]) as t(type, id) on s.target_id = t.id and s.target_type = t.type
        where s.param = any($3::int4[]))
-     and not r.deleted and r.type = $4::text`,
-    [
-      targets.map((f) => f.content.resourceType),
-      targets.map((f) => f.content.id),
-      includeKeys(spec, registry),
-      spec.sourceType,
-    ],
+     and not r.deleted and r.type = $4::text${visible(ctx.access, 'r', params)}`,
+    params,
   );
 }
 
@@ -75,7 +79,9 @@ export async function resolveIncludes(
   matches: readonly Found[],
   specs: { include: readonly IncludeSpec[]; revinclude: readonly IncludeSpec[] },
   registry: SearchParamRegistry,
+  access?: AccessScope,
 ): Promise<StoredResource[]> {
+  const ctx: IncludeContext = { registry, ...(access ? { access } : {}) };
   const seen = new Set(matches.map((m) => m.rid));
   const included: Found[] = [];
   let frontier: readonly Found[] = matches;
@@ -83,11 +89,11 @@ export async function resolveIncludes(
     const next: Found[] = [];
     for (const spec of specs.include) {
       if (round > 0 && !spec.iterate) continue;
-      next.push(...(await forward(sql, spec, frontier, registry)));
+      next.push(...(await forward(sql, spec, frontier, ctx)));
     }
     for (const spec of specs.revinclude) {
       if (round > 0 && !spec.iterate) continue;
-      next.push(...(await reverse(sql, spec, frontier, registry)));
+      next.push(...(await reverse(sql, spec, frontier, ctx)));
     }
     const fresh = next.filter((f) => !seen.has(f.rid) && seen.add(f.rid));
     included.push(...fresh);

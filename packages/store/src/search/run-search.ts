@@ -1,4 +1,5 @@
 import type { SearchParamRegistry, SearchRequest } from '@yiyun/fhir';
+import type { AccessScope } from '../access/index.ts';
 import type { SearchResult, StoredResource } from '../repository/port.ts';
 import type { Queryable } from '../sql/connect.ts';
 import { type CompiledSearch, compileSearch } from './compile-search.ts';
@@ -24,8 +25,9 @@ export async function runSearch(
   sql: Queryable,
   request: SearchRequest,
   registry: SearchParamRegistry,
+  access?: AccessScope,
 ): Promise<SearchResult> {
-  const compiled = compileSearch(request, registry);
+  const compiled = compileSearch(request, registry, access);
   const countOnly = request.summary === 'count' || request.count === 0;
   const total =
     request.total === 'none' && !countOnly ? undefined : await countMatches(sql, compiled, request.total);
@@ -40,7 +42,7 @@ export async function runSearch(
   const page = rows.slice(0, request.count);
   const included =
     request.include.length || request.revinclude.length
-      ? await resolveIncludes(sql, page, request, registry)
+      ? await resolveIncludes(sql, page, request, registry, access)
       : [];
   const result = { matches: page.map((r) => r.content), included, hasMore: rows.length > request.count };
   return total === undefined ? result : { ...result, total };

@@ -1,0 +1,1 @@
+export { idCheckDigit, isValidResidentId, RESIDENT_ID_SYSTEM } from './resident-id.ts';
