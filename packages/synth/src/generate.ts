@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Resource } from '@medplum/fhirtypes';
 import type { DicomRequest, RunContext } from './care/context.ts';
+import { tagCustodians } from './care/custodian.ts';
 import { type OutbreakPlan, planOutbreaks } from './care/outbreaks.ts';
 import { writePersonRecord } from './care/person-record.ts';
 import { createDicomWriter } from './dicom/dicom-writer.ts';
@@ -94,7 +95,7 @@ export async function generateRegion(
       if (pending) await pending;
     }
   };
-  await write(regionResources(region.institutions));
+  await write(tagCustodians(regionResources(region.institutions)));
   let done = 0;
   let households = 0;
   let dicomFiles = 0;
@@ -112,7 +113,7 @@ export async function generateRegion(
     const run: RunContext = { startDay, asOfDay, outbreaks, truth, dicom };
     const out: Resource[] = [];
     for (const person of hh.members) writePersonRecord(run, rng, hh, person, out);
-    await write(out);
+    await write(tagCustodians(out));
     for (const request of dicom ?? []) {
       dicomWriter?.write(request, rng);
       dicomFiles++;

@@ -88,15 +88,15 @@ export function compileFilter(filter: Filter, scope: FilterScope): string {
       const type = p.add(filter.targetType, 'text');
       return `${alias}.rid in (select s.rid from sp_reference s where ${paramMatch(filter.param.code, scope)}
         and s.target_type = ${type} and s.target_id in (
-          select ${t}.id from resource ${t} where ${t}.type = ${type} and not ${t}.deleted${visibleIn(t, scope)}
+          select ${t}.id collate "C" from resource ${t} where ${t}.type = ${type} and not ${t}.deleted${visibleIn(t, scope)}
           and ${compileFilter(filter.next, inner)}))`;
     }
     case 'has': {
       const o = `h${scope.depth + 1}`;
       const inner: FilterScope = { ...scope, alias: o, types: [filter.targetType], depth: scope.depth + 1 };
       const refKey = p.add(paramKey(filter.targetType, filter.referenceParam.code), 'int4');
-      return `${alias}.id in (select s.target_id from sp_reference s where s.param = ${refKey}
-        and s.target_type = ${alias}.type and s.rid in (
+      return `${alias}.id in (select s.target_id collate "default" from sp_reference s where s.param = ${refKey}
+        and s.target_type = ${alias}.type collate "C" and s.rid in (
           select ${o}.rid from resource ${o} where ${o}.type = ${p.add(filter.targetType, 'text')}
           and not ${o}.deleted${visibleIn(o, scope)} and ${compileFilter(filter.next, inner)}))`;
     }

@@ -30,11 +30,13 @@ async function forward(sql: Queryable, spec: IncludeSpec, from: readonly Found[]
   const params: unknown[] = [rids, includeKeys(spec, ctx.registry)];
   if (spec.targetType) params.push(spec.targetType);
   const type = spec.targetType ? ' and t.type = $3::text' : '';
-  // Targets are found by (type, id) first and fetched once each: no DISTINCT over jsonb.
+  // Targets are found by (type, id) first and fetched once each: no DISTINCT over jsonb. The index
+  // columns are collated "C" and resource's are not: without the collate clause the planner cannot
+  // use resource's (type, id) key and scans the table (measured: 72 ms → 0.14 ms at 1 M resources).
   return sql.unsafe<Found[]>(
     `select t.rid, t.content from resource t
      where (t.type, t.id) in (
-       select s.target_type, s.target_id from sp_reference s
+       select s.target_type collate "default", s.target_id collate "default" from sp_reference s
        where s.rid = any($1::int8[]) and s.param = any($2::int4[]) and s.target_id is not null)
      and not t.deleted${type}${visible(ctx.access, 't', params)}`,
     params,

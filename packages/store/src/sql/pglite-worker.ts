@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 interface WorkerInput {
@@ -18,7 +19,8 @@ const port = parentPort;
 if (!port) throw new Error('pglite-worker must run in a worker thread');
 
 try {
-  const db = await PGlite.create(input.dataDir);
+  // btree_gist: the date-span index leads with the parameter key (migration 0006).
+  const db = await PGlite.create(input.dataDir, { extensions: { btree_gist } });
   const server = new PGLiteSocketServer({ db, path: input.socketPath });
   await server.start();
   port.on('message', (message: unknown) => {
