@@ -21,6 +21,7 @@ const clinicianAt = (org: string, account = `acct-${org}`): AccessScope => ({
   kind: 'restricted',
   nonPatientData: true,
   custodian: org,
+  writeCustodian: org,
   careRelationship: { organization: org, since: new Date(Date.now() - 90 * DAY), defaultShare: true },
   breakGlassAccount: account,
 });

@@ -48,7 +48,7 @@ export function accessPredicate(
   if (!scope || scope.kind === 'all') return undefined;
   const all: string[] = [];
   if (scope.types) all.push(`${alias}.type = any(${add(scope.types, 'text[]')})`);
-  const any: string[] = [];
+  const any: string[] = scope.everyRecord ? ['true'] : [];
   if (scope.nonPatientData) any.push(`${alias}.patient_id is null`);
   if (scope.person) {
     const person = `${alias}.patient_id in (${samePerson(add(scope.person, 'text'), `${alias}_p`)})`;

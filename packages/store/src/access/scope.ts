@@ -17,10 +17,17 @@ export interface RestrictedScope {
   readonly person?: string;
   /** The records of `person` are visible in full (the resident's own record). */
   readonly personRecords?: boolean;
+  /** Every record (of `types`, of `person`) is visible: a platform client narrowed by SMART scopes. */
+  readonly everyRecord?: boolean;
   /** Resources about no patient (institutions, staff, terminology) are visible. */
   readonly nonPatientData: boolean;
   /** Records held by this institution (custodian) are visible in full. */
   readonly custodian?: string;
+  /**
+   * The institution whose records the caller may change (update, patch, delete); visible records
+   * of other institutions are `forbidden`. Absent: any visible record (a resident's own Consent).
+   */
+  readonly writeCustodian?: string;
   /**
    * Other institutions' records of residents with whom `organization` has a care relationship
    * ending after `since`, if the resident shares regionally (their latest Consent, else

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Resource } from '@medplum/fhirtypes';
-import { AppError, type SearchRequest } from '@yiyun/fhir';
+import { AppError, type SearchRequest, withCustodian } from '@yiyun/fhir';
 import { type AccessScope, accessPredicate, arrayParams } from '../access/index.ts';
 import { type IndexingRules, indexResource, labelForStorage } from '../indexing/index-resource.ts';
 import { runSearch } from '../search/run-search.ts';
@@ -48,7 +48,12 @@ export class PgRepository implements FhirRepository {
     assertResource(resource);
     const id = options?.keepId && resource.id ? resource.id : randomUUID();
     assertValidId(id);
-    const stored = stamp(labelForStorage(resource, this.#deps), id, 1, new Date().toISOString());
+    const stored = stamp(
+      labelForStorage(this.#custodian(resource), this.#deps),
+      id,
+      1,
+      new Date().toISOString(),
+    );
     const pending = { resource: stored, ...indexResource(stored, this.#deps) };
     if (this.#tx) {
       this.#pending.push(pending);
@@ -89,7 +94,7 @@ export class PgRepository implements FhirRepository {
     if (options?.ifMatch !== undefined && String(current?.version_id) !== options.ifMatch) {
       throw new AppError('precondition-failed', `Version ${options.ifMatch} is not the current version`);
     }
-    const labelled = labelForStorage(resource, this.#deps);
+    const labelled = labelForStorage(this.#custodian(resource), this.#deps);
     if (!current) {
       if (options?.allowCreate === false)
         throw new AppError('not-found', `${resource.resourceType}/${resource.id} not found`);
@@ -149,7 +154,7 @@ export class PgRepository implements FhirRepository {
 
   /**
    * A resource the caller cannot see is `not-found` (never revealed); one they can see but that
-   * another institution holds is `forbidden` (scope.custodian is the only institution they write for).
+   * another institution holds is `forbidden` (scope.writeCustodian is the only institution they write for).
    */
   async #assertWritable(rid: string, label: string): Promise<void> {
     const access = this.#deps.access;
@@ -162,8 +167,16 @@ export class PgRepository implements FhirRepository {
     );
     const row = rows[0];
     if (!row?.visible) throw new AppError('not-found', `${label} not found`);
-    if (access.custodian !== undefined && row.custodian !== access.custodian && !access.personRecords)
+    if (access.writeCustodian !== undefined && row.custodian !== access.writeCustodian)
       throw new AppError('forbidden', `${label} is held by another institution`);
+  }
+
+  /** What an institution writes, it holds: its custodian tag replaces any the sender put. */
+  #custodian<T extends Resource>(resource: T): T {
+    const access = this.#deps.access;
+    return access?.kind === 'restricted' && access.writeCustodian
+      ? withCustodian(resource, access.writeCustodian)
+      : resource;
   }
 
   async #flush(): Promise<void> {
