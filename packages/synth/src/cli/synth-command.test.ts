@@ -27,6 +27,8 @@ describe('synth command options', () => {
     [['--years', '0'], /--years/],
     [['--as-of', '2026-02-30'], /--as-of/],
     [['--frobnicate'], /unknown option/],
+    [['--residents', '3', '--server', 'ftp://somewhere'], /--server .*ftp:\/\/somewhere/],
+    [['--residents', '3', '--server', 'localhost:8080'], /"localhost:8080"/],
   ])('rejects %j with exit code 2 and a clear message', async (args, pattern) => {
     const { code, message } = await exitCode(args);
     expect(code).toBe(2);

@@ -1,12 +1,12 @@
-import { accessSync, constants, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { AppError, isAppError } from '@yiyun/fhir';
+import { type AppError, isAppError } from '@yiyun/fhir';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { generateRegion, type SynthOptions } from '../generate.ts';
-import { DEFAULT_OPTIONS, validateSynthOptions } from '../options.ts';
-import { ndjsonDirectorySink } from '../sink/ndjson-sink.ts';
+import { DEFAULT_OPTIONS } from '../options.ts';
+import { runSynth, type SynthRunOptions } from './run-synth.ts';
 
-/** Exit code for bad usage (unknown flag, bad value, unwritable output). */
+export { runSynth, type SynthRunOptions, type SynthRunSummary } from './run-synth.ts';
+
+/** Exit code for bad usage (unknown flag, bad value, unwritable output, unreachable or refusing server). */
 export const USAGE_EXIT_CODE = 2;
 
 function positiveInteger(name: string) {
@@ -15,43 +15,6 @@ function positiveInteger(name: string) {
       throw new InvalidArgumentError(`${name} must be a positive integer.`);
     return Number(value);
   };
-}
-
-function ensureWritable(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-    accessSync(dir, constants.W_OK);
-  } catch (err) {
-    const code = (err as { code?: string }).code ?? 'error';
-    throw new AppError('invalid', `output directory ${dir} is not writable (${code})`, { cause: err });
-  }
-}
-
-function progressBar(stream: NodeJS.WriteStream): (done: number, total: number) => void {
-  let last = -1;
-  return (done, total) => {
-    const pct = Math.floor((100 * done) / total);
-    if (pct === last || !stream.isTTY) return;
-    last = pct;
-    stream.write(`\rsynth ${'█'.repeat(pct / 4).padEnd(25, '░')} ${pct}% ${done}/${total} residents`);
-    if (done >= total) stream.write('\n');
-  };
-}
-
-/** Runs a synth job from parsed options; prints the summary as JSON on stdout. */
-export async function runSynth(options: SynthOptions): Promise<void> {
-  validateSynthOptions(options);
-  ensureWritable(options.out);
-  const started = performance.now();
-  const summary = await generateRegion(
-    options,
-    ndjsonDirectorySink(options.out),
-    progressBar(process.stderr),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  process.stdout.write(
-    `${JSON.stringify({ ...summary, seconds: Math.round(seconds * 100) / 100 }, null, 2)}\n`,
-  );
 }
 
 /** The `synth` command (commander). exitOverride is on: usage errors throw CommanderError (see exitCodeFor). */
@@ -74,8 +37,15 @@ export function synthCommand(): Command {
     )
     .option(
       '--out <dir>',
-      'output directory (one <Type>.ndjson per type, ground-truth/, dicom/)',
-      DEFAULT_OPTIONS.out,
+      `output directory (one <Type>.ndjson per type, ground-truth/, dicom/); default ${DEFAULT_OPTIONS.out}, ` +
+        'or with --server a temp dir whose NDJSON is removed once loaded',
+    )
+    .option(
+      '--server <url>',
+      'load the region into a running Yiyun server (e.g. http://127.0.0.1:8080) through Bulk Data $import',
+    )
+    .addOption(
+      new Option('--token <bearer>', 'bearer token sent on every request to --server').env('YIYUN_TOKEN'),
     )
     .option('--dicom', 'also write a small DICOM file per ImagingStudy into <out>/dicom/', false)
     .option(
@@ -87,17 +57,46 @@ export function synthCommand(): Command {
     .configureOutput({
       outputError: (message, write) => write(`yiyun synth: ${message.replace(/^error: /, '')}`),
     })
-    .action(async (raw: Record<string, unknown>) => {
-      await runSynth({
-        seed: String(raw['seed']),
-        asOf: String(raw['asOf']),
-        residents: Number(raw['residents']),
-        years: Number(raw['years']),
-        out: resolve(String(raw['out'])),
-        dicom: raw['dicom'] === true,
-        outbreaks: raw['outbreaks'] === true,
-      });
+    .action(async function (this: Command, raw: Record<string, unknown>) {
+      try {
+        const summary = await runSynth(runOptions(raw));
+        process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+        if ((summary.failed ?? 0) > 0) {
+          const files = summary.load?.errorFiles.join(', ') ?? '';
+          process.stderr.write(`yiyun synth: the server rejected ${summary.failed} resources (${files})\n`);
+          process.exitCode = 1;
+        }
+      } catch (err) {
+        if (!isAppError(err)) throw err;
+        // Usage errors leave through commander (exit code 2 from either entry point); a failed
+        // job or server error is reported without a stack and exits 1.
+        if (isUsageError(err))
+          this.error(err.message, { exitCode: USAGE_EXIT_CODE, code: 'yiyun.synth.usage' });
+        process.stderr.write(`yiyun synth: ${err.message}\n`);
+        process.exitCode = 1;
+      }
     });
+}
+
+function runOptions(raw: Record<string, unknown>): SynthRunOptions {
+  const text = (key: string) => (typeof raw[key] === 'string' ? raw[key] : undefined);
+  const out = text('out');
+  return {
+    seed: String(raw['seed']),
+    asOf: String(raw['asOf']),
+    residents: Number(raw['residents']),
+    years: Number(raw['years']),
+    out: out === undefined ? undefined : resolve(out),
+    server: text('server'),
+    token: text('token'),
+    dicom: raw['dicom'] === true,
+    outbreaks: raw['outbreaks'] === true,
+  };
+}
+
+/** Errors the user fixes by changing the command or its target (4xx-like), as opposed to failed jobs. */
+function isUsageError(err: AppError): boolean {
+  return err.status < 500 && err.code !== 'unprocessable';
 }
 
 /** Maps an error thrown by parsing or running the command to a process exit code (and message). */
@@ -105,10 +104,15 @@ export function exitCodeFor(err: unknown, stderr: NodeJS.WritableStream = proces
   if (err instanceof CommanderError) {
     return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : USAGE_EXIT_CODE;
   }
-  if (isAppError(err) && (err.code === 'invalid' || err.code === 'unsupported')) {
+  if (isAppError(err) && isUsageError(err)) {
     stderr.write(`yiyun synth: ${err.message}\n`);
     return USAGE_EXIT_CODE;
   }
-  stderr.write(`yiyun synth: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  const text = isAppError(err)
+    ? err.message
+    : err instanceof Error
+      ? (err.stack ?? err.message)
+      : String(err);
+  stderr.write(`yiyun synth: ${text}\n`);
   return 1;
 }

@@ -1,0 +1,182 @@
+/**
+ * `yiyun synth --server <url>` loads a generated region into a running server through Bulk Data
+ * `$import` (issue #3, scope item 1), as real child processes: `yiyun serve` on the store named by
+ * YIYUN_TEST_STORE (embedded PGlite in a fresh data directory, or a fresh PostgreSQL database), and
+ * `yiyun synth` beside it.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Bundle } from '@medplum/fhirtypes';
+import { createTestDatabase, testStoreKind } from '@yiyun/store/testing';
+import { describe, expect, it } from 'vitest';
+import { freePort, startServerProcess } from './server-process.ts';
+
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const RESIDENTS = 100;
+
+async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
+  const path = await mkdtemp(join(tmpdir(), 'yiyun-synth-load-'));
+  return { path, [Symbol.asyncDispose]: () => rm(path, { recursive: true, force: true }) };
+}
+
+/** `--data` of a fresh directory and, when the suite runs on PostgreSQL, `--database-url` of a fresh database. */
+async function storeArgs(): Promise<{ args: string[] } & AsyncDisposable> {
+  const dir = await tempDir();
+  if (testStoreKind() !== 'postgres')
+    return { args: ['--data', dir.path], [Symbol.asyncDispose]: () => dir[Symbol.asyncDispose]() };
+  const db = await createTestDatabase();
+  return {
+    args: ['--data', dir.path, '--database-url', db.url],
+    async [Symbol.asyncDispose]() {
+      await db[Symbol.asyncDispose]();
+      await dir[Symbol.asyncDispose]();
+    },
+  };
+}
+
+/** Runs `yiyun synth …` to its end; resolves with exit code, stdout and stderr. */
+async function synth(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [MAIN, 'synth', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  clearTimeout(timer);
+  return { code, stdout, stderr };
+}
+
+interface RecordingProxy extends AsyncDisposable {
+  readonly url: string;
+  /** Method, path and Authorization header of every request passed on. */
+  readonly seen: { method: string; path: string; authorization: string | undefined }[];
+  target: string;
+}
+
+/**
+ * A pass-through HTTP proxy that records what the client sends. The server is told the proxy is its
+ * public URL (YIYUN_BASE_URL), so that the upload and status URLs it hands out lead back through here.
+ */
+async function recordingProxy(): Promise<RecordingProxy> {
+  const proxy: Omit<RecordingProxy, 'url' | typeof Symbol.asyncDispose> = { seen: [], target: '' };
+  const server = createServer((req, res) => {
+    proxy.seen.push({
+      method: req.method ?? '',
+      path: req.url ?? '',
+      authorization: req.headers.authorization,
+    });
+    const upstream = request(new URL(req.url ?? '/', proxy.target), {
+      method: req.method,
+      headers: req.headers,
+    });
+    upstream.on('response', (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return Object.assign(proxy, {
+    url: `http://127.0.0.1:${port}`,
+    async [Symbol.asyncDispose]() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  });
+}
+
+async function count(base: string, query: string): Promise<number> {
+  const bundle = (await (await fetch(`${base}/fhir/R4/${query}`)).json()) as Bundle;
+  return bundle.total ?? -1;
+}
+
+async function lineCount(path: string): Promise<number> {
+  return (await readFile(path, 'utf8')).split('\n').filter((l) => l.trim() !== '').length;
+}
+
+interface Summary {
+  resources: number;
+  resourcesByType: Record<string, number>;
+  created: number;
+  updated: number;
+  failed: number;
+  resourcesPerSecond: number;
+  load: { server: string; uploadSeconds: number; importSeconds: number };
+}
+
+describe('yiyun synth --server', () => {
+  it('generates a region and loads all of it into the server through $import', async () => {
+    await using store = await storeArgs();
+    await using proxy = await recordingProxy();
+    await using server = await startServerProcess(store.args, { YIYUN_BASE_URL: proxy.url });
+    proxy.target = server.url;
+    await using out = await tempDir();
+    const run = await synth(['--residents', String(RESIDENTS), '--server', proxy.url, '--out', out.path], {
+      YIYUN_TOKEN: 'synth-load-test-token',
+    });
+    expect(run.stderr).not.toMatch(/yiyun synth:/);
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.stdout) as Summary;
+    expect(summary.load.server).toBe(proxy.url);
+    // Every request carried the token: uploads, the kick-off and each status poll.
+    const paths = proxy.seen.map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, ':id')}`);
+    expect(paths.filter((p) => p === 'POST /bulk/uploads')).toHaveLength(
+      Object.keys(summary.resourcesByType).length,
+    );
+    expect(paths).toContain('POST /fhir/R4/$import');
+    expect(paths).toContain('GET /bulk/status/:id');
+    expect(proxy.seen.every((r) => r.authorization === 'Bearer synth-load-test-token')).toBe(true);
+    expect(summary.resources).toBeGreaterThan(RESIDENTS * 20);
+    expect(summary.created).toBe(summary.resources);
+    expect(summary.updated).toBe(0);
+    expect(summary.failed).toBe(0);
+    expect(summary.resourcesPerSecond).toBeGreaterThan(0);
+
+    const patientLines = await lineCount(join(out.path, 'Patient.ndjson'));
+    expect(patientLines).toBe(summary.resourcesByType['Patient']);
+    expect(await count(server.url, 'Patient?_summary=count')).toBe(patientLines);
+    const encounterLines = await lineCount(join(out.path, 'Encounter.ndjson'));
+    expect(await count(server.url, 'Encounter?_summary=count')).toBe(encounterLines);
+  });
+
+  it('refuses a malformed --server URL with exit code 2, naming it', async () => {
+    const run = await synth(['--residents', '5', '--server', 'localhost:8080/fhir']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('"localhost:8080/fhir"');
+    expect(run.stdout).toBe('');
+  });
+
+  it('reports an unreachable server with exit code 2, naming its URL', async () => {
+    await using out = await tempDir();
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const run = await synth(['--residents', '5', '--server', url, '--out', out.path]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`cannot reach the server at ${url}`);
+  });
+
+  it("shows the server's OperationOutcome diagnostics when it refuses an upload (exit code 2)", async () => {
+    await using store = await storeArgs();
+    await using server = await startServerProcess(store.args, { YIYUN_MAX_UPLOAD_BYTES: '1024' });
+    await using out = await tempDir();
+    const run = await synth(['--residents', '5', '--server', server.url, '--out', out.path]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('HTTP 413: Upload exceeds 1024 bytes');
+  });
+});
