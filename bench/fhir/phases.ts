@@ -3,6 +3,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Bundle, Observation, Patient } from '@medplum/fhirtypes';
+import type { BenchFetch } from '../lib/client.ts';
 import { type LoadResult, runLoad } from '../lib/load.ts';
 
 const FHIR_JSON = { 'content-type': 'application/fhir+json' };
@@ -15,11 +16,11 @@ export interface ImportResult {
 }
 
 /** Uploads every NDJSON file, then one `$import` of them all; times the import job. */
-export async function importViaHttp(url: string, files: readonly string[]): Promise<ImportResult> {
+export async function importViaHttp(http: BenchFetch, files: readonly string[]): Promise<ImportResult> {
   const t0 = performance.now();
   const inputs: { type: string; url: string }[] = [];
   for (const file of files) {
-    const res = await fetch(`${url}/bulk/uploads`, {
+    const res = await http(`/bulk/uploads`, {
       method: 'POST',
       headers: { 'content-type': 'application/fhir+ndjson', 'content-length': String(statSync(file).size) },
       body: Readable.toWeb(createReadStream(file)) as ReadableStream,
@@ -29,7 +30,7 @@ export async function importViaHttp(url: string, files: readonly string[]): Prom
     inputs.push({ type: basename(file, '.ndjson'), url: ((await res.json()) as { url: string }).url });
   }
   const t1 = performance.now();
-  const kick = await fetch(`${url}/fhir/R4/$import`, {
+  const kick = await http(`/fhir/R4/$import`, {
     method: 'POST',
     headers: { ...FHIR_JSON, prefer: 'respond-async' },
     body: JSON.stringify({
@@ -47,7 +48,7 @@ export async function importViaHttp(url: string, files: readonly string[]): Prom
   const status = kick.headers.get('content-location')!;
   let manifest: { totals: { created: number; updated: number; failed: number } };
   for (;;) {
-    const res = await fetch(status);
+    const res = await http(status);
     if (res.status === 200) {
       manifest = (await res.json()) as typeof manifest;
       break;
@@ -62,7 +63,7 @@ export async function importViaHttp(url: string, files: readonly string[]): Prom
   return { resources, uploadSeconds: (t1 - t0) / 1000, importSeconds, perSecond: resources / importSeconds };
 }
 
-export async function transactionIngest(url: string, bundles: readonly Bundle[], concurrency: number) {
+export async function transactionIngest(http: BenchFetch, bundles: readonly Bundle[], concurrency: number) {
   let next = 0;
   let resources = 0;
   const result = await runLoad({
@@ -72,7 +73,7 @@ export async function transactionIngest(url: string, bundles: readonly Bundle[],
     fn: async () => {
       const bundle = bundles[next++];
       if (!bundle) return true;
-      const res = await fetch(`${url}/fhir/R4`, {
+      const res = await http(`/fhir/R4`, {
         method: 'POST',
         headers: { ...FHIR_JSON, prefer: 'return=minimal' },
         body: JSON.stringify(bundle),
@@ -91,7 +92,7 @@ function pick<T>(items: readonly T[], i: number): T {
 
 /** 60 % read, 15 % create, 15 % update (read + PUT with If-Match), 10 % search by identifier. */
 export async function crudMix(
-  url: string,
+  http: BenchFetch,
   patients: readonly Patient[],
   concurrency: number,
   durationMs: number,
@@ -105,13 +106,13 @@ export async function crudMix(
       const p = pick(patients, i * concurrency + worker);
       if (roll < 60) {
         const t = performance.now();
-        const res = await fetch(`${url}/fhir/R4/Patient/${p.id}`);
+        const res = await http(`/fhir/R4/Patient/${p.id}`);
         await res.arrayBuffer();
         reads.push(performance.now() - t);
         return res.status === 200;
       }
       if (roll < 75) {
-        const res = await fetch(`${url}/fhir/R4/Observation`, {
+        const res = await http(`/fhir/R4/Observation`, {
           method: 'POST',
           headers: { ...FHIR_JSON, prefer: 'return=minimal' },
           body: JSON.stringify({
@@ -132,9 +133,9 @@ export async function crudMix(
         return res.status === 201;
       }
       if (roll < 90) {
-        const read = await fetch(`${url}/fhir/R4/Patient/${p.id}`);
+        const read = await http(`/fhir/R4/Patient/${p.id}`);
         const body = (await read.json()) as Patient;
-        const res = await fetch(`${url}/fhir/R4/Patient/${p.id}`, {
+        const res = await http(`/fhir/R4/Patient/${p.id}`, {
           method: 'PUT',
           headers: { ...FHIR_JSON, 'if-match': read.headers.get('etag') ?? '', prefer: 'return=minimal' },
           body: JSON.stringify({ ...body, active: !body.active }),
@@ -143,8 +144,8 @@ export async function crudMix(
         return res.status === 200 || res.status === 412;
       }
       const id = p.identifier?.find((x) => x.system?.endsWith('cn-resident-id'));
-      const res = await fetch(
-        `${url}/fhir/R4/Patient?identifier=${encodeURIComponent(`${id?.system}|${id?.value}`)}`,
+      const res = await http(
+        `/fhir/R4/Patient?identifier=${encodeURIComponent(`${id?.system}|${id?.value}`)}`,
       );
       await res.arrayBuffer();
       return res.status === 200;
@@ -157,7 +158,7 @@ export async function crudMix(
 
 /** One search shape under load: `query(i)` gives the i-th request's path and query. */
 export function searchLoad(
-  url: string,
+  http: BenchFetch,
   query: (i: number) => string,
   concurrency: number,
   durationMs: number,
@@ -166,7 +167,7 @@ export function searchLoad(
     concurrency,
     durationMs,
     fn: async (worker, i) => {
-      const res = await fetch(`${url}/fhir/R4/${query(i * concurrency + worker)}`);
+      const res = await http(`/fhir/R4/${query(i * concurrency + worker)}`);
       const body = (await res.json()) as Bundle;
       return res.status === 200 && body.resourceType === 'Bundle';
     },

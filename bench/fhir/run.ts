@@ -49,7 +49,7 @@ const region = await ensureRegion(outDir, residents, args.seed);
 const server = await startBenchServer(db.url, dataDir);
 try {
   // 1. $import of the whole region, then PostgreSQL's raw COPY of the same rows.
-  const imported = await importViaHttp(server.url, ndjsonFiles(region));
+  const imported = await importViaHttp(server.http, ndjsonFiles(region));
   log('import', imported);
   const raw = await measureRawCopy(sql, '/tmp');
   const rawPerSecond = imported.resources / raw.seconds;
@@ -62,11 +62,11 @@ try {
   // 2. Transaction bundles of another generated region (new resources).
   const bundleRegion = await ensureRegion(outDir, 3000, `${args.seed}-bundles`);
   const bundles = buildTransactionBundles(bundleRegion, 200, 150);
-  log('transactions', await transactionIngest(server.url, bundles, 4));
+  log('transactions', await transactionIngest(server.http, bundles, 4));
 
   // 3. CRUD mix.
   const patients = readResources<Patient>(region, 'Patient', 20_000);
-  log('crud', await crudMix(server.url, patients, concurrency, durationMs));
+  log('crud', await crudMix(server.http, patients, concurrency, durationMs));
 
   // 4. Five search shapes at ≥ 1 M resources.
   const observations = readResources<Observation>(region, 'Observation', 20_000);
@@ -92,7 +92,7 @@ try {
   };
   const searches: Record<string, LoadResult> = {};
   for (const [name, query] of Object.entries(shapes))
-    searches[name] = await searchLoad(server.url, query, concurrency, durationMs);
+    searches[name] = await searchLoad(server.http, query, concurrency, durationMs);
   log('searches', searches);
 
   // 5. Patient/$everything for a patient with ~1,000 resources.
@@ -117,17 +117,17 @@ try {
       request: { method: 'POST', url: 'Observation' },
     })),
   };
-  const batch = await fetch(`${server.url}/fhir/R4`, {
+  const batch = await server.http('/fhir/R4', {
     method: 'POST',
     headers: { 'content-type': 'application/fhir+json', prefer: 'return=minimal' },
     body: JSON.stringify(extra),
   });
   if (batch.status !== 200) throw new Error(`batch failed: ${batch.status}`);
   const sizeCheck = (await (
-    await fetch(`${server.url}/fhir/R4/Patient/${heavy.id}/$everything?_count=5000`)
+    await server.http(`/fhir/R4/Patient/${heavy.id}/$everything?_count=5000`)
   ).json()) as Bundle;
   const everything = await searchLoad(
-    server.url,
+    server.http,
     () => `Patient/${heavy.id}/$everything?_count=5000`,
     2,
     durationMs,

@@ -1,6 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+
+import { type BenchFetch, benchClient, clientToken } from '../lib/client.ts';
+
+/** The platform client the benchmark signs in with (registered through YIYUN_BOOTSTRAP_CLIENT). */
+const BENCH_CLIENT = { id: 'bench-platform', secret: randomBytes(32).toString('base64url') };
 
 const MAIN = fileURLToPath(new URL('../../packages/cli/src/main.ts', import.meta.url));
 
@@ -17,6 +23,8 @@ async function freePort(): Promise<number> {
 
 export interface BenchServer {
   readonly url: string;
+  /** Requests with the bootstrap platform client's token (`system/*.cruds`). */
+  readonly http: BenchFetch;
   readonly child: ChildProcess;
   stop(): Promise<void>;
 }
@@ -39,7 +47,12 @@ export async function startBenchServer(databaseUrl: string, dataDir: string): Pr
       '0',
     ],
     {
-      env: { ...process.env, YIYUN_LOG_LEVEL: 'warn', YIYUN_MAX_BODY_BYTES: String(256 * 1024 * 1024) },
+      env: {
+        ...process.env,
+        YIYUN_LOG_LEVEL: 'warn',
+        YIYUN_MAX_BODY_BYTES: String(256 * 1024 * 1024),
+        YIYUN_BOOTSTRAP_CLIENT: `${BENCH_CLIENT.id}:${BENCH_CLIENT.secret}`,
+      },
       stdio: ['ignore', 'inherit', 'inherit'],
     },
   );
@@ -63,6 +76,7 @@ export async function startBenchServer(databaseUrl: string, dataDir: string): Pr
   }
   return {
     url,
+    http: benchClient(url, () => clientToken(url, BENCH_CLIENT.id, BENCH_CLIENT.secret)),
     child,
     async stop() {
       const exited = new Promise((r) => child.once('exit', r));

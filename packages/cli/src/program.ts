@@ -1,5 +1,6 @@
 import { synthCommand } from '@yiyun/synth';
 import { Command } from 'commander';
+import { auditCommand } from './commands/audit.ts';
 import { importCommand } from './commands/import.ts';
 import { serveCommand } from './commands/serve.ts';
 
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
   program.addCommand(serveCommand());
   program.addCommand(synthCommand());
   program.addCommand(importCommand());
+  program.addCommand(auditCommand());
   for (const command of program.commands) command.exitOverride().showHelpAfterError();
   return program;
 }

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -19,6 +20,26 @@ export interface ServerProcess extends AsyncDisposable {
   readonly url: string;
   readonly child: ChildProcess;
   output(): string;
+  /** An access token of the bootstrap platform client (client credentials, `system/*.cruds`). */
+  token(): Promise<string>;
+  /** `fetch` of a path on the server with that token. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+}
+
+/** The platform client every test server registers (YIYUN_BOOTSTRAP_CLIENT). */
+export const TEST_CLIENT = { id: 'test-platform', secret: randomBytes(32).toString('base64url') };
+
+async function clientCredentialsToken(url: string): Promise<string> {
+  const res = await fetch(`${url}/oauth2/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${TEST_CLIENT.id}:${TEST_CLIENT.secret}`).toString('base64')}`,
+    },
+    body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'system/*.cruds' }),
+  });
+  if (!res.ok) throw new Error(`token request failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
 }
 
 /** Starts `yiyun serve` as a real child process and waits until /readyz answers. */
@@ -29,7 +50,13 @@ export async function startServerProcess(
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN, 'serve', '--port', String(port), ...args], {
     // No demo region unless a test asks for one (`--demo-residents N` overrides the environment).
-    env: { ...process.env, YIYUN_LOG_LEVEL: 'warn', YIYUN_DEMO_RESIDENTS: '0', ...env },
+    env: {
+      ...process.env,
+      YIYUN_LOG_LEVEL: 'warn',
+      YIYUN_DEMO_RESIDENTS: '0',
+      YIYUN_BOOTSTRAP_CLIENT: `${TEST_CLIENT.id}:${TEST_CLIENT.secret}`,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -55,10 +82,21 @@ export async function startServerProcess(
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+  let token: Promise<string> | undefined;
+  const getToken = () => {
+    token ??= clientCredentialsToken(url);
+    return token;
+  };
   return {
     url,
     child,
     output: () => output,
+    token: getToken,
+    async fetch(path, init = {}) {
+      const headers = new Headers(init.headers);
+      headers.set('authorization', `Bearer ${await getToken()}`);
+      return fetch(`${url}${path}`, { ...init, headers });
+    },
     async [Symbol.asyncDispose]() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { Bundle } from '@medplum/fhirtypes';
 import { createTestDatabase, testStoreKind } from '@yiyun/store/testing';
 import { describe, expect, it } from 'vitest';
-import { freePort, startServerProcess } from './server-process.ts';
+import { freePort, type ServerProcess, startServerProcess } from './server-process.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const RESIDENTS = 100;
@@ -102,8 +102,8 @@ async function recordingProxy(): Promise<RecordingProxy> {
   });
 }
 
-async function count(base: string, query: string): Promise<number> {
-  const bundle = (await (await fetch(`${base}/fhir/R4/${query}`)).json()) as Bundle;
+async function count(server: ServerProcess, query: string): Promise<number> {
+  const bundle = (await (await server.fetch(`/fhir/R4/${query}`)).json()) as Bundle;
   return bundle.total ?? -1;
 }
 
@@ -128,8 +128,9 @@ describe('yiyun synth --server', () => {
     await using server = await startServerProcess(store.args, { YIYUN_BASE_URL: proxy.url });
     proxy.target = server.url;
     await using out = await tempDir();
+    const token = await server.token();
     const run = await synth(['--residents', String(RESIDENTS), '--server', proxy.url, '--out', out.path], {
-      YIYUN_TOKEN: 'synth-load-test-token',
+      YIYUN_TOKEN: token,
     });
     expect(run.stderr).not.toMatch(/yiyun synth:/);
     expect(run.code).toBe(0);
@@ -142,7 +143,7 @@ describe('yiyun synth --server', () => {
     );
     expect(paths).toContain('POST /fhir/R4/$import');
     expect(paths).toContain('GET /bulk/status/:id');
-    expect(proxy.seen.every((r) => r.authorization === 'Bearer synth-load-test-token')).toBe(true);
+    expect(proxy.seen.every((r) => r.authorization === `Bearer ${token}`)).toBe(true);
     expect(summary.resources).toBeGreaterThan(RESIDENTS * 20);
     expect(summary.created).toBe(summary.resources);
     expect(summary.updated).toBe(0);
@@ -151,9 +152,9 @@ describe('yiyun synth --server', () => {
 
     const patientLines = await lineCount(join(out.path, 'Patient.ndjson'));
     expect(patientLines).toBe(summary.resourcesByType['Patient']);
-    expect(await count(server.url, 'Patient?_summary=count')).toBe(patientLines);
+    expect(await count(server, 'Patient?_summary=count')).toBe(patientLines);
     const encounterLines = await lineCount(join(out.path, 'Encounter.ndjson'));
-    expect(await count(server.url, 'Encounter?_summary=count')).toBe(encounterLines);
+    expect(await count(server, 'Encounter?_summary=count')).toBe(encounterLines);
   });
 
   it('refuses a malformed --server URL with exit code 2, naming it', async () => {
@@ -171,11 +172,24 @@ describe('yiyun synth --server', () => {
     expect(run.stderr).toContain(`cannot reach the server at ${url}`);
   });
 
+  it('says the server refused the token (exit code 2) when none or a bad one is given', async () => {
+    await using store = await storeArgs();
+    await using server = await startServerProcess(store.args);
+    await using out = await tempDir();
+    const run = await synth(['--residents', '5', '--server', server.url, '--out', out.path], {
+      YIYUN_TOKEN: 'not-a-token',
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('HTTP 401');
+  });
+
   it("shows the server's OperationOutcome diagnostics when it refuses an upload (exit code 2)", async () => {
     await using store = await storeArgs();
     await using server = await startServerProcess(store.args, { YIYUN_MAX_UPLOAD_BYTES: '1024' });
     await using out = await tempDir();
-    const run = await synth(['--residents', '5', '--server', server.url, '--out', out.path]);
+    const run = await synth(['--residents', '5', '--server', server.url, '--out', out.path], {
+      YIYUN_TOKEN: await server.token(),
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('HTTP 413: Upload exceeds 1024 bytes');
   });

@@ -66,4 +66,8 @@ export interface AccountStore {
   /** Starts TOTP enrolment: returns the otpauth:// URI; `confirmTotp` with a valid code enables it. */
   beginTotp(id: string): Promise<{ secret: string; uri: string }>;
   confirmTotp(id: string, code: string): Promise<boolean>;
+  /** Replaces the password (policy as in `create`); does not lift a lockout. */
+  setPassword(id: string, password: string): Promise<void>;
+  /** Removes the second factor (a lost phone: an administrator's action); pending enrolment too. */
+  disableTotp(id: string): Promise<void>;
 }

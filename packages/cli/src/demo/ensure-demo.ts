@@ -1,15 +1,22 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { AccountStore } from '@yiyun/auth';
 import { createValidator } from '@yiyun/fhir';
 import type { Database, Store } from '@yiyun/store';
+import { type DemoAccountsOutcome, ensureDemoAccounts } from './demo-accounts.ts';
 import { type DemoLoadProgress, type DemoLoadResult, loadDemoRegion } from './load-demo.ts';
 
 export type DemoOutcome =
   /** The operator turned the demo off (`YIYUN_DEMO_RESIDENTS=0`). */
   | { readonly kind: 'off' }
   /** The store already held resources: nothing was loaded. */
-  | { readonly kind: 'present' }
-  | { readonly kind: 'loaded'; readonly result: DemoLoadResult; readonly resumed: boolean };
+  | { readonly kind: 'present'; readonly accounts?: DemoAccountsOutcome }
+  | {
+      readonly kind: 'loaded';
+      readonly result: DemoLoadResult;
+      readonly resumed: boolean;
+      readonly accounts?: DemoAccountsOutcome;
+    };
 
 export interface DemoProgressReporter {
   update(progress: DemoLoadProgress): void;
@@ -17,13 +24,15 @@ export interface DemoProgressReporter {
 }
 
 export interface EnsureDemoOptions {
-  readonly store: Pick<Store, 'database' | 'registry'>;
+  readonly store: Pick<Store, 'database' | 'registry' | 'repository'>;
   /** 0 = off. */
   readonly residents: number;
   /** The server's data directory: ground truth and the in-progress marker go to `<dataDir>/demo/`. */
   readonly dataDir: string;
   readonly progress?: (residents: number) => DemoProgressReporter;
   readonly signal?: AbortSignal;
+  /** Where the demo accounts (one per role) are created once the region is in; absent: none. */
+  readonly accounts?: AccountStore;
 }
 
 /** Arbitrary but fixed: serialises demo loading between replicas starting on one empty database. */
@@ -70,33 +79,58 @@ async function interruptedLoad(marker: string, fallback: number): Promise<number
 /**
  * Loads the demo region when the operator left it on and the store is empty, or finishes a load that
  * an earlier start did not complete (the generator is deterministic and the import upserts by id,
- * so loading again converges on the same data). Otherwise leaves the store alone.
+ * so loading again converges on the same data). Otherwise leaves the store alone. Then, under the
+ * same lock, makes sure the demo accounts exist (see `ensureDemoAccounts`).
  */
 export async function ensureDemoRegion(options: EnsureDemoOptions): Promise<DemoOutcome> {
   if (options.residents === 0) return { kind: 'off' };
+  return withDemoLock(options.store.database, async (): Promise<DemoOutcome> => {
+    const region = await loadRegionIfNeeded(options);
+    if (options.accounts === undefined) return region;
+    const accounts = await ensureDemoAccounts({
+      store: options.store,
+      accounts: options.accounts,
+      dataDir: options.dataDir,
+      // Demo accounts (a platform administrator among them) only beside a demo region this
+      // installation loaded: never in a store that held other data when the demo was switched on.
+      mayCreate: region.kind === 'loaded' || (await hasDemoGroundTruth(options.dataDir)),
+    });
+    return { ...region, accounts };
+  });
+}
+
+/** The generator's summary, written beside a demo region this data directory loaded. */
+async function hasDemoGroundTruth(dataDir: string): Promise<boolean> {
+  return access(join(dataDir, 'demo', 'ground-truth', 'summary.json')).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function loadRegionIfNeeded(
+  options: EnsureDemoOptions,
+): Promise<Exclude<DemoOutcome, { kind: 'off' }>> {
   const dir = join(options.dataDir, 'demo');
   const marker = join(dir, 'loading.json');
-  return withDemoLock(options.store.database, async (): Promise<DemoOutcome> => {
-    const resumeWith = await interruptedLoad(marker, options.residents);
-    if (resumeWith === undefined && !(await isStoreEmpty(options.store.database))) return { kind: 'present' };
-    const residents = resumeWith ?? options.residents;
-    await mkdir(dir, { recursive: true });
-    await writeFile(marker, `${JSON.stringify({ residents, startedAt: new Date().toISOString() })}\n`);
-    const validator = createValidator();
-    const bar = options.progress?.(residents);
-    try {
-      const result = await loadDemoRegion({
-        store: options.store,
-        residents,
-        outDir: dir,
-        validate: (r) => validator.assertValid(r),
-        onProgress: (p) => bar?.update(p),
-        signal: options.signal,
-      });
-      await rm(marker, { force: true });
-      return { kind: 'loaded', result, resumed: resumeWith !== undefined };
-    } finally {
-      bar?.stop();
-    }
-  });
+  const resumeWith = await interruptedLoad(marker, options.residents);
+  if (resumeWith === undefined && !(await isStoreEmpty(options.store.database))) return { kind: 'present' };
+  const residents = resumeWith ?? options.residents;
+  await mkdir(dir, { recursive: true });
+  await writeFile(marker, `${JSON.stringify({ residents, startedAt: new Date().toISOString() })}\n`);
+  const validator = createValidator();
+  const bar = options.progress?.(residents);
+  try {
+    const result = await loadDemoRegion({
+      store: options.store,
+      residents,
+      outDir: dir,
+      validate: (r) => validator.assertValid(r),
+      onProgress: (p) => bar?.update(p),
+      signal: options.signal,
+    });
+    await rm(marker, { force: true });
+    return { kind: 'loaded', result, resumed: resumeWith !== undefined };
+  } finally {
+    bar?.stop();
+  }
 }

@@ -1,4 +1,16 @@
 /** The demo region that `yiyun serve` loads into an empty store (issue #3, scope item 6). */
+export {
+  DEMO_ACCOUNT_SPECS,
+  type DemoAccountEntry,
+  type DemoAccountListing,
+  type DemoAccountsOutcome,
+  type DemoCredentials,
+  type DemoRole,
+  demoCredentialsPath,
+  ensureDemoAccounts,
+  readDemoCredentials,
+  writeDemoCredentials,
+} from './demo-accounts.ts';
 export { formatBanner } from './demo-banner.ts';
 export { parseDemoResidents } from './demo-option.ts';
 export { createDemoProgressBar, estimateTotalResources } from './demo-progress.ts';

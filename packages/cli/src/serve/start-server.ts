@@ -1,10 +1,21 @@
+import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
-import { createPlatform } from '@yiyun/server';
+import {
+  type AccountStore,
+  type AuditLog,
+  authorize,
+  createIdentityProvider,
+  type IdentityProvider,
+  openAuditLog,
+  PgAccountStore,
+} from '@yiyun/auth';
+import { createNodeListener, createPlatform } from '@yiyun/server';
 import type { Config } from '@yiyun/server/config';
 import { openStore, type Store } from '@yiyun/store';
 import { type Logger, pino } from 'pino';
 import { createDemoProgressBar, type DemoOutcome, ensureDemoRegion, formatBanner } from '../demo/index.ts';
+import { ensureBootstrapClient, ensureDemoClient } from './clients.ts';
+import { loadPlatformSecrets } from './secrets.ts';
 
 const SIGNAL_EXIT_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
 
@@ -13,7 +24,12 @@ const SIGNAL_EXIT_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTE
  * half-loaded region). A signal meanwhile stops the load and closes the store cleanly; the next
  * start finishes the load.
  */
-async function prepareDemo(store: Store, config: Config, logger: Logger): Promise<DemoOutcome> {
+async function prepareDemo(
+  store: Store,
+  accounts: AccountStore,
+  config: Config,
+  logger: Logger,
+): Promise<DemoOutcome> {
   const controller = new AbortController();
   let received: string | undefined;
   const onSignal = (signal: string) => {
@@ -29,12 +45,15 @@ async function prepareDemo(store: Store, config: Config, logger: Logger): Promis
       dataDir: config.dataDir,
       progress: (residents) => createDemoProgressBar(residents),
       signal: controller.signal,
+      accounts,
     });
     if (outcome.kind === 'loaded') {
       const { residents, created, updated, failed, seconds } = outcome.result;
       logger.info({ residents, resources: created + updated, failed, seconds }, 'demo region loaded');
       if (failed > 0) logger.warn({ failed }, 'demo resources failed validation');
     }
+    if (outcome.kind !== 'off' && outcome.accounts && outcome.accounts.created > 0)
+      logger.info({ created: outcome.accounts.created }, 'demo accounts created');
     return outcome;
   } catch (err) {
     await store.close();
@@ -47,6 +66,44 @@ async function prepareDemo(store: Store, config: Config, logger: Logger): Promis
   }
 }
 
+interface Security {
+  readonly accounts: AccountStore;
+  readonly audit: AuditLog;
+  readonly idp: IdentityProvider;
+}
+
+/** Accounts, audit log and identity provider on the store's database, keyed by the platform secret. */
+async function openSecurity(store: Store, config: Config, logger: Logger): Promise<Security> {
+  const secrets = await loadPlatformSecrets({
+    dataDir: config.dataDir,
+    ...(config.masterKey ? { masterKey: config.masterKey } : {}),
+  });
+  const accounts = await PgAccountStore.open({ sql: store.database.sql, totpKey: secrets.totpKey });
+  const audit = await openAuditLog({ sql: store.database.sql, algorithm: config.auditHash, logger });
+  audit.startSealing(5_000);
+  const idp = await createIdentityProvider({
+    issuer: config.baseUrl,
+    database: store.database,
+    accounts,
+    logger,
+    cookieKeys: secrets.cookieKeys,
+    keyEncryptionKey: secrets.keyEncryptionKey,
+    onSecurityEvent: (event) =>
+      audit.record({
+        kind: event.kind,
+        outcome: event.kind === 'login-failed' ? 'minor-failure' : 'success',
+        agent: {
+          ...(event.account ? { account: event.account } : {}),
+          ...(event.clientId ? { clientId: event.clientId } : {}),
+          ...(event.address ? { address: event.address } : {}),
+        },
+        ...(event.reason ? { description: event.reason } : {}),
+      }),
+  });
+  if (config.bootstrapClient) await ensureBootstrapClient(idp, config.bootstrapClient);
+  return { accounts, audit, idp };
+}
+
 /** Composition root: builds every dependency once, serves, and shuts down cleanly on a signal. */
 export async function startServer(config: Config): Promise<{ close(): Promise<void> }> {
   const logger = pino({ level: config.logLevel, base: { service: 'yiyun' } });
@@ -55,19 +112,40 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
     dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pg'),
   });
   logger.info({ store: store.kind }, 'store ready');
-  const demo = await prepareDemo(store, config, logger);
-  const platform = createPlatform({ store, config, logger });
-  const server = serve({ fetch: platform.app.fetch, port: config.port, hostname: config.host });
+  const { accounts, audit, idp } = await openSecurity(store, config, logger);
+  const demo = await prepareDemo(store, accounts, config, logger);
+  const demoClient = demo.kind === 'off' ? undefined : await ensureDemoClient(idp, config.dataDir);
+  const policy = {
+    careWindowDays: config.careWindowDays,
+    defaultShare: config.defaultShare,
+    breakGlassMinutes: config.breakGlassMinutes,
+  };
+  const platform = createPlatform({
+    store,
+    config,
+    logger,
+    auth: {
+      verify: (token) => idp.verifyAccessToken(token),
+      authorize: (principal) => authorize(principal, policy),
+      audit,
+      breakGlassMinutes: config.breakGlassMinutes,
+    },
+  });
+  const server = createServer(createNodeListener({ app: platform.app, identity: idp }));
   await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
     server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
   });
   platform.start();
   logger.info({ url: config.baseUrl, fhir: `${config.baseUrl}/fhir/R4` }, 'listening');
-  process.stdout.write(formatBanner({ baseUrl: config.baseUrl, demo }));
+  process.stdout.write(
+    formatBanner({ baseUrl: config.baseUrl, demo, ...(demoClient ? { client: demoClient } : {}) }),
+  );
   const close = async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await platform.stop();
+    await idp.close();
+    await audit.close();
     await store.close();
   };
   const onSignal = (signal: string) => {

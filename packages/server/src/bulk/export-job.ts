@@ -2,7 +2,14 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { asQueryable, exportResources, inPatientCompartment, type Store, typesWithData } from '@yiyun/store';
+import {
+  type AccessScope,
+  asQueryable,
+  exportResources,
+  inPatientCompartment,
+  type Store,
+  typesWithData,
+} from '@yiyun/store';
 import type { BulkFiles } from './files.ts';
 import type { JobHandler } from './job-runner.ts';
 
@@ -16,6 +23,17 @@ export interface ExportRequest {
   /** The kick-off URL, echoed in the manifest. */
   readonly requestUrl: string;
   readonly transactionTime: string;
+  /** The requester's access scope (JSON: its dates are strings until revived). */
+  readonly access?: AccessScope;
+}
+
+/** The stored scope with its care-relationship cut-off as a Date again. */
+function revive(access: AccessScope | undefined): AccessScope | undefined {
+  if (!access || access.kind === 'all' || !access.careRelationship) return access;
+  return {
+    ...access,
+    careRelationship: { ...access.careRelationship, since: new Date(access.careRelationship.since) },
+  };
 }
 
 export interface ExportOutput {
@@ -37,6 +55,7 @@ async function writeType(
     level: request.level === 'system' ? ('system' as const) : ('patient' as const),
     patientIds: request.patientIds,
     since: request.since,
+    access: revive(request.access),
   };
   try {
     for await (const page of exportResources(asQueryable(store.database.sql), type, scope)) {

@@ -86,6 +86,8 @@ export function exportOperation(deps: {
         since: since ?? undefined,
         patientIds,
         requestUrl: `${ctx.config.baseUrl}/${invocation.request.parts.join('/')}${query.size ? `?${query}` : ''}`,
+        // The job runs later, maybe on another replica: it exports what the requester may see.
+        ...(ctx.authorization ? { access: ctx.authorization.scope } : {}),
         transactionTime: new Date().toISOString(),
       };
       const job = await deps.jobs.submit('export', request as unknown as Record<string, unknown>);

@@ -28,6 +28,26 @@ const schema = z.object({
   defaultCount: z.coerce.number().int().min(1).max(1000),
   maxCount: z.coerce.number().int().min(1).max(10_000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  /** A finished encounter keeps its care relationship this many days (issue #4). */
+  careWindowDays: z.coerce.number().int().min(0).max(3650),
+  /** Regional sharing when a resident has no Consent on file: true = opt-out regime. */
+  defaultShare: z.enum(['true', 'false']).transform((v) => v === 'true'),
+  breakGlassMinutes: z.coerce.number().int().min(1).max(1440),
+  /** Audit chain hash: sha256, or sm3 where a 国密 assessment requires it. */
+  auditHash: z.enum(['sha256', 'sm3']),
+  /**
+   * 32-byte key (base64) that encrypts signing keys and TOTP secrets at rest; default: generated
+   * once into <data>/secrets/platform.key (mode 600). Production: from a secret manager.
+   */
+  masterKey: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64')
+    .optional(),
+  /** `client_id:secret` of a platform system client registered at start-up (operators' scripts). */
+  bootstrapClient: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{3,64}:.{32,256}$/, 'must be client_id:secret (secret of at least 32 characters)')
+    .optional(),
   /** Residents of the synthetic demo region loaded into an empty store on start; 0 = never (production). */
   demoResidents: z.coerce
     .number({ message: 'must be a whole number (0 turns the demo region off)' })
@@ -52,6 +72,12 @@ export const ENV_KEYS: Readonly<Record<keyof z.infer<typeof schema>, string>> = 
   maxCount: 'YIYUN_MAX_COUNT',
   logLevel: 'YIYUN_LOG_LEVEL',
   demoResidents: 'YIYUN_DEMO_RESIDENTS',
+  careWindowDays: 'YIYUN_CARE_WINDOW_DAYS',
+  defaultShare: 'YIYUN_DEFAULT_SHARE',
+  breakGlassMinutes: 'YIYUN_BREAK_GLASS_MINUTES',
+  auditHash: 'YIYUN_AUDIT_HASH',
+  masterKey: 'YIYUN_MASTER_KEY',
+  bootstrapClient: 'YIYUN_BOOTSTRAP_CLIENT',
 };
 
 const DEFAULTS = {
@@ -65,6 +91,10 @@ const DEFAULTS = {
   maxCount: '1000',
   logLevel: 'info',
   demoResidents: '2000',
+  careWindowDays: '90',
+  defaultShare: 'true',
+  breakGlassMinutes: '60',
+  auditHash: 'sha256',
 };
 
 export class ConfigError extends Error {

@@ -1,5 +1,6 @@
 import { AppError, toOperationOutcome } from '@yiyun/fhir';
 import { capabilities } from './capabilities/handler.ts';
+import { auditEvents } from './handlers/audit-events.ts';
 import { processBundle } from './handlers/bundle.ts';
 import { createResource } from './handlers/create.ts';
 import { conditionalDelete, deleteResource } from './handlers/delete.ts';
@@ -19,8 +20,12 @@ type MethodTable = Readonly<Partial<Record<string, FhirHandler>>>;
  * Routes a FHIR request to its interaction (http://hl7.org/fhir/R4/http.html#summary). Used by the
  * HTTP routes and, for each entry, by batch and transaction processing.
  */
-export const dispatch: FhirHandler = async (req, ctx) => {
+export const dispatch: FhirHandler = (req, ctx) =>
+  ctx.interceptor ? ctx.interceptor(req, () => route(req, ctx)) : route(req, ctx);
+
+const route: FhirHandler = async (req, ctx) => {
   const [first, second, third] = req.parts;
+  if (first === 'AuditEvent' && ctx.auditEvents) return auditEvents(req, ctx);
   if (first === undefined) return systemLevel(req, ctx);
   if (first === 'metadata' && req.parts.length === 1) return byMethod(req, ctx, { GET: capabilities });
   if (first === '_history' && req.parts.length === 1) return byMethod(req, ctx, { GET: history });

@@ -1,4 +1,5 @@
-import type { CapabilityStatement, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
+import type { AuditEvent, CapabilityStatement, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
+import type { AuditPage, AuditQuery, Authorization } from '@yiyun/auth';
 import type { SearchParamRegistry } from '@yiyun/fhir';
 import type { FhirRepository } from '@yiyun/store';
 import type { Logger } from 'pino';
@@ -64,6 +65,20 @@ export interface FhirContext {
   readonly resourceTypes: ReadonlySet<string>;
   /** Built once from the registry and operations; served by `/metadata`. */
   readonly capabilityStatement: CapabilityStatement;
+  /** The caller's authorization, when the platform runs with access control (always, in production). */
+  readonly authorization?: Authorization;
+  readonly interceptor?: FhirInterceptor;
+  /** The audit trail, served as `AuditEvent` (read-only). */
+  readonly auditEvents?: AuditEventSource;
+}
+
+/** The part of the audit log the FHIR endpoint serves. */
+export interface AuditEventSource {
+  search(query: AuditQuery): Promise<AuditPage>;
+  read(id: string): Promise<AuditEvent | undefined>;
 }
 
 export type FhirHandler = (req: FhirRequest, ctx: FhirContext) => Promise<FhirResponse>;
+
+/** Runs around every dispatched interaction (bundle entries too): access checks and audit. */
+export type FhirInterceptor = (req: FhirRequest, next: () => Promise<FhirResponse>) => Promise<FhirResponse>;

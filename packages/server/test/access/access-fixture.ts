@@ -1,0 +1,163 @@
+/**
+ * The whole platform as `yiyun serve` composes it — identity provider, accounts, audit log, access
+ * policy — on one Node server on 127.0.0.1, on a fresh store of the kind YIYUN_TEST_STORE names.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  type AccessPolicyConfig,
+  type AuditLog,
+  authorize,
+  createIdentityProvider,
+  type IdentityProvider,
+  openAuditLog,
+  PgAccountStore,
+  type Role,
+} from '@yiyun/auth';
+import type { Store } from '@yiyun/store';
+import { createTestStore } from '@yiyun/store/testing';
+import pino from 'pino';
+import { createNodeListener, createPlatform, type Platform } from '../../src/index.ts';
+import { Browser, type OidcFixture, PASSWORD } from '../auth/oidc-fixture.ts';
+import { registerApp, authorize as signIn } from '../auth/oidc-login.ts';
+
+export interface AccessFixture extends AsyncDisposable {
+  readonly origin: string;
+  readonly fhirBase: string;
+  readonly store: Store;
+  readonly idp: IdentityProvider;
+  readonly audit: AuditLog;
+  readonly platform: Platform;
+  /** Signs a new account in through the authorization-code flow and returns its access token. */
+  userToken(user: {
+    username: string;
+    roles: readonly Role[];
+    organization?: string;
+    patient?: string;
+    scope?: string;
+  }): Promise<{ token: string; accountId: string }>;
+  /** A client-credentials token for a system client. */
+  systemToken(clientId: string, options?: { organization?: string; scope?: string }): Promise<string>;
+  fhir(path: string, token: string | undefined, init?: RequestInit): Promise<Response>;
+}
+
+export const POLICY: AccessPolicyConfig = { careWindowDays: 90, defaultShare: true, breakGlassMinutes: 30 };
+
+export async function createAccessFixture(): Promise<AccessFixture> {
+  const store = await createTestStore({ registryPollMs: 0 });
+  const logger = pino({ level: process.env['YIYUN_TEST_LOG'] ?? 'silent' });
+  let handler: Parameters<typeof createServer>[1] = (_req, res) => res.writeHead(503).end();
+  const server: Server = createServer((req, res) => handler?.(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const accounts = await PgAccountStore.open({ sql: store.database.sql });
+  const audit = await openAuditLog({ sql: store.database.sql });
+  const idp = await createIdentityProvider({
+    issuer: origin,
+    database: store.database,
+    accounts,
+    logger,
+    cookieKeys: [randomBytes(32).toString('base64url')],
+    keyEncryptionKey: randomBytes(32),
+    pollMs: 200,
+    onSecurityEvent: (event) =>
+      audit.record({
+        kind: event.kind,
+        outcome: event.kind === 'login-failed' ? 'minor-failure' : 'success',
+        agent: {
+          ...(event.account ? { account: event.account } : {}),
+          ...(event.clientId ? { clientId: event.clientId } : {}),
+        },
+      }),
+  });
+  const platform = createPlatform({
+    store,
+    logger,
+    config: {
+      baseUrl: origin,
+      dataDir: '/nonexistent-yiyun-test',
+      maxBodyBytes: 8 * 1024 * 1024,
+      maxUploadBytes: 8 * 1024 * 1024,
+      importAllowedOrigins: [],
+      defaultCount: 20,
+      maxCount: 1000,
+    },
+    auth: {
+      verify: (token) => idp.verifyAccessToken(token),
+      authorize: (principal) => authorize(principal, POLICY),
+      audit,
+    },
+  });
+  handler = createNodeListener({ app: platform.app, identity: idp });
+  const fhirBase = `${origin}/fhir/R4`;
+  await registerApp(
+    { origin, fhirBase, idp } as unknown as OidcFixture,
+    'portal',
+    'openid fhirUser user/*.cruds patient/*.cruds launch/patient',
+    true,
+  );
+  const fixture: AccessFixture = {
+    origin,
+    fhirBase,
+    store,
+    idp,
+    audit,
+    platform,
+    async userToken(user) {
+      const account = await accounts.create({
+        username: user.username,
+        password: PASSWORD,
+        kind: user.roles.includes('resident') ? 'resident' : 'staff',
+        displayName: '测试',
+        roles: user.roles,
+        ...(user.organization ? { organization: user.organization } : {}),
+        ...(user.patient ? { patient: user.patient } : {}),
+      });
+      const { tokens } = await signIn({ origin, fhirBase } as unknown as OidcFixture, {
+        clientId: 'portal',
+        scope: user.scope ?? 'openid fhirUser user/*.cruds',
+        username: user.username,
+        browser: new Browser(),
+      });
+      return { token: tokens.access_token, accountId: account.id };
+    },
+    async systemToken(clientId, options = {}) {
+      const secret = randomBytes(32).toString('base64url');
+      await idp.registerClient({
+        clientId,
+        secret,
+        grantTypes: ['client_credentials'],
+        scope: options.scope ?? 'system/*.cruds',
+        roles: ['integration-system'],
+        ...(options.organization ? { organization: options.organization } : {}),
+      });
+      const res = await fetch(`${origin}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: clientId,
+          client_secret: secret,
+        }),
+      });
+      if (!res.ok) throw new Error(`token: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { access_token: string }).access_token;
+    },
+    fhir(path, token, init = {}) {
+      const headers = new Headers(init.headers);
+      if (token !== undefined) headers.set('authorization', `Bearer ${token}`);
+      if (init.body) headers.set('content-type', 'application/fhir+json');
+      return fetch(`${fhirBase}/${path}`, { ...init, headers });
+    },
+    async [Symbol.asyncDispose]() {
+      await idp.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await platform.stop();
+      await audit.close();
+      await store[Symbol.asyncDispose]();
+    },
+  };
+  return fixture;
+}
