@@ -11,10 +11,10 @@ import { createTestDatabase } from '@yiyun/store/testing';
 import postgres from 'postgres';
 import { fmt, type LoadResult } from '../lib/load.ts';
 import { machineLine } from '../lib/machine.ts';
+import { startBenchServer } from '../lib/server.ts';
 import { buildTransactionBundles, ensureRegion, ndjsonFiles, readResources } from './data.ts';
 import { crudMix, importViaHttp, searchLoad, transactionIngest } from './phases.ts';
 import { measureRawCopy } from './raw-copy.ts';
-import { startBenchServer } from './server.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -46,7 +46,7 @@ await using db = await createTestDatabase();
 const sql = postgres(db.url, { max: 2, onnotice: () => {} });
 const dataDir = join(outDir, 'server-data');
 const region = await ensureRegion(outDir, residents, args.seed);
-const server = await startBenchServer(db.url, dataDir);
+const server = await startBenchServer({ databaseUrl: db.url, dataDir });
 try {
   // 1. $import of the whole region, then PostgreSQL's raw COPY of the same rows.
   const imported = await importViaHttp(server.http, ndjsonFiles(region));

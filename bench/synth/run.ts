@@ -13,10 +13,10 @@ import { parseArgs } from 'node:util';
 import { createTestDatabase } from '@yiyun/store/testing';
 import postgres from 'postgres';
 import { machineLine } from '../lib/machine.ts';
+import { startBenchServer } from '../lib/server.ts';
 import { runChild } from './child.ts';
 import { summariseProfiles } from './profile.ts';
 import { type GenerationRun, type LoadRun, markdown } from './report.ts';
-import { startServer } from './server.ts';
 
 const GENERATE = fileURLToPath(new URL('./generate.ts', import.meta.url));
 const MAIN = fileURLToPath(new URL('../../packages/cli/src/main.ts', import.meta.url));
@@ -69,10 +69,12 @@ async function loadRun(residents: number): Promise<LoadRun> {
     let summary: LoadRun['summary'];
     let wallSeconds: number;
     {
-      await using server = await startServer({ databaseUrl: db.url, dataDir, nodeArgs });
+      await using server = await startBenchServer({ databaseUrl: db.url, dataDir, nodeArgs });
       const started = performance.now();
       const synthArgs = ['synth', '--residents', String(residents), '--seed', 'bench', '--outbreaks'];
-      const { stdout } = await runChild([MAIN, ...synthArgs, '--server', server.url, '--out', out]);
+      const { stdout } = await runChild([MAIN, ...synthArgs, '--server', server.url, '--out', out], {
+        YIYUN_TOKEN: await server.token(),
+      });
       wallSeconds = (performance.now() - started) / 1000;
       summary = JSON.parse(stdout) as LoadRun['summary'];
     }

@@ -12,6 +12,7 @@ import type { FhirConfig, FhirContext, ResourceProjector, ResourceValidator } fr
 import { bearerAuth } from './http/bearer-auth.ts';
 import type { AppEnv } from './http/env.ts';
 import { requestContext } from './http/request-context.ts';
+import { corsAllowList, securityHeaders } from './http/security-headers.ts';
 
 /** The part of `@yiyun/store`'s `Store` the HTTP app uses. */
 export interface AppStore {
@@ -44,6 +45,8 @@ function clientAddress(c: Context<AppEnv>): string | undefined {
 export interface AppConfig extends Omit<FhirConfig, 'baseUrl'> {
   /** The public URL of the server or of its FHIR base; `/fhir/R4` is appended when missing. */
   readonly baseUrl: string;
+  /** Browser origins allowed to call the API (CORS). */
+  readonly corsOrigins?: readonly string[];
 }
 
 export interface AppDeps {
@@ -71,6 +74,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     ...(deps.operations ? { operations: deps.operations } : {}),
   });
   app.use('*', requestContext(deps.logger));
+  app.use(
+    '*',
+    securityHeaders({
+      corsOrigins: deps.config.corsOrigins ?? [],
+      https: deps.config.baseUrl.startsWith('https:'),
+    }),
+  );
+  if (deps.config.corsOrigins?.length) app.use('*', corsAllowList(deps.config.corsOrigins));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     const ready = await deps.store.isReady().catch(() => false);

@@ -16,6 +16,7 @@ import type { Config } from './config/index.ts';
 import { bearerAuth } from './http/bearer-auth.ts';
 import type { AppEnv } from './http/env.ts';
 import { breakTheGlassOperation } from './operations/break-the-glass.ts';
+import { breakTheGlassReviewOperation } from './operations/break-the-glass-review.ts';
 import { everythingOperation } from './operations/everything.ts';
 
 export interface Platform {
@@ -35,7 +36,8 @@ export type PlatformConfig = Pick<
   | 'importAllowedOrigins'
   | 'defaultCount'
   | 'maxCount'
->;
+> &
+  Partial<Pick<Config, 'corsOrigins'>>;
 
 /**
  * Composes the HTTP platform from an opened store: the FHIR API with every operation, the bulk
@@ -59,6 +61,7 @@ export function createPlatform(deps: {
     dataDir: config.dataDir,
     maxUploadBytes: config.maxUploadBytes,
     importAllowedOrigins: config.importAllowedOrigins,
+    requiresAccessToken: auth !== undefined,
   });
   const app = createApp({
     store,
@@ -71,8 +74,15 @@ export function createPlatform(deps: {
       maxBodyBytes: config.maxBodyBytes,
       defaultCount: config.defaultCount,
       maxCount: config.maxCount,
+      ...(config.corsOrigins ? { corsOrigins: config.corsOrigins } : {}),
     },
-    operations: [everythingOperation, ...bulk.operations, ...(auth ? [breakTheGlass(store, auth)] : [])],
+    operations: [
+      everythingOperation,
+      ...bulk.operations,
+      ...(auth
+        ? [breakTheGlass(store, auth), breakTheGlassReviewOperation({ grants: store.breakGlass })]
+        : []),
+    ],
     ...(auth ? { auth } : {}),
   });
   if (auth) {

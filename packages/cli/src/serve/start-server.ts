@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
 import {
   type AccountStore,
@@ -88,6 +90,7 @@ async function openSecurity(store: Store, config: Config, logger: Logger): Promi
     logger,
     cookieKeys: secrets.cookieKeys,
     keyEncryptionKey: secrets.keyEncryptionKey,
+    ttl: { accessToken: config.accessTokenSeconds },
     onSecurityEvent: (event) =>
       audit.record({
         kind: event.kind,
@@ -131,7 +134,14 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
       breakGlassMinutes: config.breakGlassMinutes,
     },
   });
-  const server = createServer(createNodeListener({ app: platform.app, identity: idp }));
+  const listener = createNodeListener({ app: platform.app, identity: idp });
+  const server =
+    config.tlsCert && config.tlsKey
+      ? createHttpsServer(
+          { cert: await readFile(config.tlsCert), key: await readFile(config.tlsKey) },
+          listener,
+        )
+      : createServer(listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

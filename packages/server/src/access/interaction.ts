@@ -31,6 +31,7 @@ function typesOf(query: URLSearchParams): string[] {
 }
 
 function operation(name: string, types: readonly string[], reference?: string): Classified {
+  // Operations are audited even when no per-type interaction applies.
   const op = name.slice(1);
   const kind: AuditKind =
     op === 'export'
@@ -40,7 +41,9 @@ function operation(name: string, types: readonly string[], reference?: string): 
         : op === 'break-the-glass'
           ? 'break-the-glass'
           : 'operation';
-  const interaction: Interaction = op === 'validate' ? 's' : 'r';
+  // $validate checks a body; break-the-glass review is an admin's own check (role-gated in its handler).
+  const interaction: Interaction | 'none' =
+    op === 'validate' || op === 'break-the-glass-review' ? 'none' : 'r';
   return { interaction, types, kind, operation: op, ...(reference ? { reference } : {}) };
 }
 

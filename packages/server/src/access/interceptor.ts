@@ -20,7 +20,8 @@ export function accessInterceptor(options: {
   return async (req, next) => {
     const classified = classify(req);
     const record = async (status: number, response?: Awaited<ReturnType<typeof next>>, denied = false) => {
-      if (!audit || (classified.interaction === 'none' && classified.operation !== 'bundle')) return;
+      // `/metadata` is public discovery: the only interaction not audited.
+      if (!audit || (classified.interaction === 'none' && !classified.operation)) return;
       await audit.record(auditRecordFor({ req, classified, principal, origin, status, response, denied }));
     };
     try {

@@ -76,6 +76,8 @@ export function exportJobHandler(
   store: Store,
   files: BulkFiles,
   fileUrl: (jobId: string, name: string) => string,
+  /** Bulk files are served only with the operator's bearer token when access control is on. */
+  requiresAccessToken = false,
 ): JobHandler {
   return async (job, report) => {
     const request = job.request as unknown as ExportRequest;
@@ -97,7 +99,7 @@ export function exportJobHandler(
     return {
       transactionTime: request.transactionTime,
       request: request.requestUrl,
-      requiresAccessToken: false,
+      requiresAccessToken,
       output,
       error: [],
     };

@@ -37,6 +37,8 @@ export interface ImportJobDeps {
   readonly files: BulkFiles;
   readonly policy: SourcePolicy;
   readonly fileUrl: (jobId: string, name: string) => string;
+  /** The error file is served only with a bearer token when access control is on. */
+  readonly requiresAccessToken?: boolean;
 }
 
 /** Imports every input (validated, indexed, batched transactions); bad lines go to an OperationOutcome file. */
@@ -78,7 +80,7 @@ export function importJobHandler(deps: ImportJobDeps): JobHandler {
     return {
       transactionTime: request.transactionTime,
       request: request.requestUrl,
-      requiresAccessToken: false,
+      requiresAccessToken: deps.requiresAccessToken ?? false,
       output,
       error,
       totals,

@@ -22,6 +22,8 @@ export interface BulkOptions {
   readonly dataDir: string;
   readonly maxUploadBytes: number;
   readonly importAllowedOrigins: readonly string[];
+  /** Access control is on: manifests say their files need the bearer token. */
+  readonly requiresAccessToken?: boolean;
 }
 
 export interface Bulk {
@@ -44,13 +46,14 @@ export function createBulk(options: BulkOptions): Bulk {
     jobs,
     logger: options.logger,
     handlers: {
-      export: exportJobHandler(options.store, files, fileUrl),
+      export: exportJobHandler(options.store, files, fileUrl, options.requiresAccessToken ?? false),
       import: importJobHandler({
         store: options.store,
         validator: options.validator,
         files,
         policy,
         fileUrl,
+        requiresAccessToken: options.requiresAccessToken ?? false,
       }),
       reindex: reindexJobHandler(options.store),
     },

@@ -5,6 +5,17 @@ import { z } from 'zod';
  * The one configuration schema, parsed once at start-up and frozen. Environment variables are
  * `YIYUN_*` (plus the ecosystem's `PORT` and `DATABASE_URL`); CLI flags override them.
  */
+/** A comma-separated list of origins (`https://a.example,https://b.example`). */
+const originList = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().url('must be a comma-separated list of origins')));
+
 const schema = z.object({
   port: z.coerce.number().int().min(0).max(65_535),
   host: z.string().min(1),
@@ -16,15 +27,12 @@ const schema = z.object({
   baseUrl: z.string().url().optional(),
   maxBodyBytes: z.coerce.number().int().min(1024),
   maxUploadBytes: z.coerce.number().int().min(1024),
-  importAllowedOrigins: z
-    .string()
-    .transform((v) =>
-      v
-        .split(',')
-        .map((o) => o.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().url('must be a comma-separated list of origins'))),
+  importAllowedOrigins: originList,
+  /** Origins whose browser apps may call the API (CORS allow-list); none by default. */
+  corsOrigins: originList,
+  /** PEM certificate chain and private key files: serve HTTPS (and send HSTS). */
+  tlsCert: z.string().min(1).optional(),
+  tlsKey: z.string().min(1).optional(),
   defaultCount: z.coerce.number().int().min(1).max(1000),
   maxCount: z.coerce.number().int().min(1).max(10_000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -33,6 +41,12 @@ const schema = z.object({
   /** Regional sharing when a resident has no Consent on file: true = opt-out regime. */
   defaultShare: z.enum(['true', 'false']).transform((v) => v === 'true'),
   breakGlassMinutes: z.coerce.number().int().min(1).max(1440),
+  /** Lifetime of access tokens in seconds (short: revocation is the exception, expiry the rule). */
+  accessTokenSeconds: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(24 * 3600),
   /** Audit chain hash: sha256, or sm3 where a 国密 assessment requires it. */
   auditHash: z.enum(['sha256', 'sm3']),
   /**
@@ -68,6 +82,9 @@ export const ENV_KEYS: Readonly<Record<keyof z.infer<typeof schema>, string>> = 
   maxBodyBytes: 'YIYUN_MAX_BODY_BYTES',
   maxUploadBytes: 'YIYUN_MAX_UPLOAD_BYTES',
   importAllowedOrigins: 'YIYUN_IMPORT_ALLOWED_ORIGINS',
+  corsOrigins: 'YIYUN_CORS_ORIGINS',
+  tlsCert: 'YIYUN_TLS_CERT',
+  tlsKey: 'YIYUN_TLS_KEY',
   defaultCount: 'YIYUN_DEFAULT_COUNT',
   maxCount: 'YIYUN_MAX_COUNT',
   logLevel: 'YIYUN_LOG_LEVEL',
@@ -76,6 +93,7 @@ export const ENV_KEYS: Readonly<Record<keyof z.infer<typeof schema>, string>> = 
   defaultShare: 'YIYUN_DEFAULT_SHARE',
   breakGlassMinutes: 'YIYUN_BREAK_GLASS_MINUTES',
   auditHash: 'YIYUN_AUDIT_HASH',
+  accessTokenSeconds: 'YIYUN_ACCESS_TOKEN_SECONDS',
   masterKey: 'YIYUN_MASTER_KEY',
   bootstrapClient: 'YIYUN_BOOTSTRAP_CLIENT',
 };
@@ -87,6 +105,7 @@ const DEFAULTS = {
   maxBodyBytes: String(64 * 1024 * 1024),
   maxUploadBytes: String(4 * 1024 * 1024 * 1024),
   importAllowedOrigins: '',
+  corsOrigins: '',
   defaultCount: '20',
   maxCount: '1000',
   logLevel: 'info',
@@ -95,6 +114,7 @@ const DEFAULTS = {
   defaultShare: 'true',
   breakGlassMinutes: '60',
   auditHash: 'sha256',
+  accessTokenSeconds: '900',
 };
 
 export class ConfigError extends Error {
@@ -119,11 +139,17 @@ export function loadConfig(
     throw new ConfigError(`Invalid configuration ${key} (${envName}): ${issue?.message ?? 'invalid value'}`);
   }
   const value = parsed.data;
+  if ((value.tlsCert === undefined) !== (value.tlsKey === undefined))
+    throw new ConfigError(
+      'Invalid configuration tlsCert (YIYUN_TLS_CERT): set both YIYUN_TLS_CERT and YIYUN_TLS_KEY',
+    );
   const host = value.host === '0.0.0.0' || value.host === '::' ? 'localhost' : value.host;
+  const scheme = value.tlsCert ? 'https' : 'http';
   return Object.freeze({
     ...value,
     dataDir: resolve(value.dataDir),
     importAllowedOrigins: value.importAllowedOrigins.map((o) => new URL(o).origin),
-    baseUrl: (value.baseUrl ?? `http://${host}:${value.port}`).replace(/\/$/, ''),
+    corsOrigins: value.corsOrigins.map((o) => new URL(o).origin),
+    baseUrl: (value.baseUrl ?? `${scheme}://${host}:${value.port}`).replace(/\/$/, ''),
   });
 }

@@ -254,6 +254,58 @@ describe('authorization matrix', () => {
     expect((await fx.fhir(path('cB'), clinician.token)).status).toBe(200);
   });
 
+  it('break-the-glass opens a hidden resident for the declaring clinician and queues it for review', async () => {
+    const doctor = await fx.userToken({ username: 'er-doctor', roles: ['clinician'], organization: 'h1' });
+    expect((await fx.fhir(path('oC'), doctor.token)).status).toBe(404);
+    const declare = (token: string, reason: string) =>
+      fx.fhir('Patient/$break-the-glass', token, {
+        method: 'POST',
+        body: JSON.stringify({
+          resourceType: 'Parameters',
+          parameter: [
+            { name: 'identifier', valueString: `${RESIDENT_ID}|350203199001011234` },
+            { name: 'reason', valueString: reason },
+          ],
+        }),
+      });
+    expect((await declare(callers['nurse']!.token, '急诊抢救')).status).toBe(403);
+    expect((await declare(doctor.token, '')).status).toBe(400);
+    const res = await declare(doctor.token, '急诊昏迷，需查既往病史');
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect((await fx.fhir(path('oC'), doctor.token)).status).toBe(200);
+    expect((await fx.fhir(path('oC'), callers['clinician']!.token)).status).toBe(404);
+    const review = await fx.fhir('$break-the-glass-review', callers['institution-admin']!.token);
+    expect(review.status).toBe(200);
+    const grants =
+      ((await review.json()) as { parameter?: { part?: { name: string; valueString?: string }[] }[] })
+        .parameter ?? [];
+    const grant = grants
+      .map((g) => g.part?.find((p) => p.name === 'id')?.valueString)
+      .find((id): id is string => id !== undefined);
+    expect(grant).toBeDefined();
+    const done = await fx.fhir('$break-the-glass-review', callers['institution-admin']!.token, {
+      method: 'POST',
+      body: JSON.stringify({
+        resourceType: 'Parameters',
+        parameter: [
+          { name: 'grant', valueString: grant },
+          { name: 'note', valueString: '已核实' },
+        ],
+      }),
+    });
+    expect(done.status).toBe(200);
+    expect((await fx.fhir('$break-the-glass-review', callers['clinician']!.token)).status).toBe(403);
+    await fx.audit.flush();
+    const flagged = await fx.audit.search({
+      agent: doctor.accountId,
+      kind: ['break-the-glass'],
+      count: 10,
+      offset: 0,
+    });
+    expect(flagged.total).toBe(2); // the refused declaration (no reason) and the granted one
+    expect(JSON.stringify(flagged.events)).toContain('ETREAT');
+  });
+
   it('every call is audited, denied ones too, and the resident sees who looked', async () => {
     const doctor = await fx.userToken({ username: 'auditee', roles: ['clinician'], organization: 'h1' });
     const calls = [

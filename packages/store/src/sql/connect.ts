@@ -11,8 +11,18 @@ export interface Queryable {
   unsafe<T = Record<string, unknown>[]>(text: string, params?: readonly unknown[]): Promise<T>;
 }
 
+/**
+ * Parameterised statements are prepared (named) and reused per connection: the store's queries come
+ * in a bounded set of shapes, and an access-controlled search carries several sub-selects whose
+ * planning otherwise costs more than running them.
+ */
 export function asQueryable(sql: Sql | postgres.TransactionSql): Queryable {
-  return sql as unknown as Queryable;
+  return {
+    unsafe: <T>(text: string, params?: readonly unknown[]) =>
+      (params && params.length > 0
+        ? sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })
+        : sql.unsafe(text)) as unknown as Promise<T>,
+  };
 }
 
 export interface DatabaseOptions {
