@@ -7,6 +7,8 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { access, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -282,6 +284,23 @@ describe('npm start with a demo region', () => {
       YIYUN_DEMO_RESIDENTS: '0',
     });
     expect(await total(server, 'Patient?_summary=count')).toBe(0);
+  });
+
+  it('says the port is taken, with exit code 2, instead of a stack trace', async () => {
+    await using dir = await tempDir();
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = String((taken.address() as AddressInfo).port);
+      const { code, stderr } = await runToExit(['--data', dir.path, '--port', port], {
+        YIYUN_DEMO_RESIDENTS: '0',
+      });
+      expect(code).toBe(2);
+      expect(stderr).toContain(`Cannot listen on 127.0.0.1:${port} (EADDRINUSE)`);
+      expect(stderr).not.toContain('    at ');
+    } finally {
+      taken.close();
+    }
   });
 
   it('refuses a bad size with exit code 2 and a message naming the flag or variable', async () => {

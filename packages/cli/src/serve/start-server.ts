@@ -12,7 +12,7 @@ import {
   PgAccountStore,
 } from '@yiyun/auth';
 import { createNodeListener, createPlatform } from '@yiyun/server';
-import type { Config } from '@yiyun/server/config';
+import { type Config, ConfigError } from '@yiyun/server/config';
 import { openStore, type Store } from '@yiyun/store';
 import { type Logger, pino } from 'pino';
 import { createDemoProgressBar, type DemoOutcome, ensureDemoRegion, formatBanner } from '../demo/index.ts';
@@ -142,10 +142,20 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
           listener,
         )
       : createServer(listener);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+  } catch (err) {
+    await Promise.allSettled([idp.close(), audit.close(), store.close()]);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES')
+      throw new ConfigError(
+        `Cannot listen on ${config.host}:${config.port} (${code}): choose another --port / PORT`,
+      );
+    throw err;
+  }
   platform.start();
   logger.info({ url: config.baseUrl, fhir: `${config.baseUrl}/fhir/R4` }, 'listening');
   process.stdout.write(
