@@ -1,25 +1,14 @@
 /** `yiyun serve` on PostgreSQL as its own process, as in production (the load runs in this one). */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../packages/cli/test/server-process.ts';
 import { type BenchFetch, benchClient, clientToken } from './client.ts';
 
 const MAIN = fileURLToPath(new URL('../../packages/cli/src/main.ts', import.meta.url));
 
 /** The platform client benchmarks sign in with (registered through YIYUN_BOOTSTRAP_CLIENT). */
 const BENCH_CLIENT = { id: 'bench-platform', secret: randomBytes(32).toString('base64url') };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 export interface BenchServer extends AsyncDisposable {
   readonly url: string;
