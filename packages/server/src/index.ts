@@ -4,3 +4,4 @@ export { type BearerAuthOptions, bearerAuth } from './http/bearer-auth.ts';
 export type { AppEnv } from './http/env.ts';
 export { createNodeListener } from './http/node-listener.ts';
 export { createPlatform, type Platform, type PlatformConfig } from './platform.ts';
+export { openSecurity, type Security, type SecurityOptions } from './security.ts';

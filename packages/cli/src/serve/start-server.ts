@@ -2,16 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
-import {
-  type AccountStore,
-  type AuditLog,
-  authorize,
-  createIdentityProvider,
-  type IdentityProvider,
-  openAuditLog,
-  PgAccountStore,
-} from '@yiyun/auth';
-import { createNodeListener, createPlatform } from '@yiyun/server';
+import type { AccountStore } from '@yiyun/auth';
+import { createNodeListener, createPlatform, openSecurity, type Security } from '@yiyun/server';
 import { type Config, ConfigError } from '@yiyun/server/config';
 import { openStore, type Store } from '@yiyun/store';
 import { type Logger, pino } from 'pino';
@@ -68,43 +60,29 @@ async function prepareDemo(
   }
 }
 
-interface Security {
-  readonly accounts: AccountStore;
-  readonly audit: AuditLog;
-  readonly idp: IdentityProvider;
-}
-
 /** Accounts, audit log and identity provider on the store's database, keyed by the platform secret. */
-async function openSecurity(store: Store, config: Config, logger: Logger): Promise<Security> {
+async function openPlatformSecurity(store: Store, config: Config, logger: Logger): Promise<Security> {
   const secrets = await loadPlatformSecrets({
     dataDir: config.dataDir,
     ...(config.masterKey ? { masterKey: config.masterKey } : {}),
   });
-  const accounts = await PgAccountStore.open({ sql: store.database.sql, totpKey: secrets.totpKey });
-  const audit = await openAuditLog({ sql: store.database.sql, algorithm: config.auditHash, logger });
-  audit.startSealing(5_000);
-  const idp = await createIdentityProvider({
-    issuer: config.baseUrl,
+  const security = await openSecurity({
     database: store.database,
-    accounts,
+    issuer: config.baseUrl,
     logger,
     cookieKeys: secrets.cookieKeys,
     keyEncryptionKey: secrets.keyEncryptionKey,
-    ttl: { accessToken: config.accessTokenSeconds },
-    onSecurityEvent: (event) =>
-      audit.record({
-        kind: event.kind,
-        outcome: event.kind === 'login-failed' ? 'minor-failure' : 'success',
-        agent: {
-          ...(event.account ? { account: event.account } : {}),
-          ...(event.clientId ? { clientId: event.clientId } : {}),
-          ...(event.address ? { address: event.address } : {}),
-        },
-        ...(event.reason ? { description: event.reason } : {}),
-      }),
+    totpKey: secrets.totpKey,
+    auditHash: config.auditHash,
+    accessTokenSeconds: config.accessTokenSeconds,
+    policy: {
+      careWindowDays: config.careWindowDays,
+      defaultShare: config.defaultShare,
+      breakGlassMinutes: config.breakGlassMinutes,
+    },
   });
-  if (config.bootstrapClient) await ensureBootstrapClient(idp, config.bootstrapClient);
-  return { accounts, audit, idp };
+  if (config.bootstrapClient) await ensureBootstrapClient(security.idp, config.bootstrapClient);
+  return security;
 }
 
 /** Composition root: builds every dependency once, serves, and shuts down cleanly on a signal. */
@@ -115,25 +93,11 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
     dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pg'),
   });
   logger.info({ store: store.kind }, 'store ready');
-  const { accounts, audit, idp } = await openSecurity(store, config, logger);
+  const security = await openPlatformSecurity(store, config, logger);
+  const { accounts, idp } = security;
   const demo = await prepareDemo(store, accounts, config, logger);
   const demoClient = demo.kind === 'off' ? undefined : await ensureDemoClient(idp, config.dataDir);
-  const policy = {
-    careWindowDays: config.careWindowDays,
-    defaultShare: config.defaultShare,
-    breakGlassMinutes: config.breakGlassMinutes,
-  };
-  const platform = createPlatform({
-    store,
-    config,
-    logger,
-    auth: {
-      verify: (token) => idp.verifyAccessToken(token),
-      authorize: (principal) => authorize(principal, policy),
-      audit,
-      breakGlassMinutes: config.breakGlassMinutes,
-    },
-  });
+  const platform = createPlatform({ store, config, logger, auth: security.auth });
   const listener = createNodeListener({ app: platform.app, identity: idp });
   const server =
     config.tlsCert && config.tlsKey
@@ -148,7 +112,7 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
       server.listen(config.port, config.host, () => resolve());
     });
   } catch (err) {
-    await Promise.allSettled([idp.close(), audit.close(), store.close()]);
+    await Promise.allSettled([security.close(), store.close()]);
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES')
       throw new ConfigError(
@@ -164,8 +128,7 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
   const close = async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await platform.stop();
-    await idp.close();
-    await audit.close();
+    await security.close();
     await store.close();
   };
   const onSignal = (signal: string) => {

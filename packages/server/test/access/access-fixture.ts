@@ -5,20 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  type AccessPolicyConfig,
-  type AuditLog,
-  authorize,
-  createIdentityProvider,
-  type IdentityProvider,
-  openAuditLog,
-  PgAccountStore,
-  type Role,
-} from '@yiyun/auth';
+import type { AccessPolicyConfig, AuditLog, IdentityProvider, Role } from '@yiyun/auth';
 import type { Store } from '@yiyun/store';
 import { createTestStore } from '@yiyun/store/testing';
 import pino from 'pino';
-import { createNodeListener, createPlatform, type Platform } from '../../src/index.ts';
+import { createNodeListener, createPlatform, openSecurity, type Platform } from '../../src/index.ts';
 import { Browser, type OidcFixture, PASSWORD } from '../auth/oidc-fixture.ts';
 import { registerApp, authorize as signIn } from '../auth/oidc-login.ts';
 
@@ -51,26 +42,16 @@ export async function createAccessFixture(): Promise<AccessFixture> {
   const server: Server = createServer((req, res) => handler?.(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const accounts = await PgAccountStore.open({ sql: store.database.sql });
-  const audit = await openAuditLog({ sql: store.database.sql });
-  const idp = await createIdentityProvider({
-    issuer: origin,
+  const security = await openSecurity({
     database: store.database,
-    accounts,
+    issuer: origin,
     logger,
     cookieKeys: [randomBytes(32).toString('base64url')],
     keyEncryptionKey: randomBytes(32),
+    policy: POLICY,
     pollMs: 200,
-    onSecurityEvent: (event) =>
-      audit.record({
-        kind: event.kind,
-        outcome: event.kind === 'login-failed' ? 'minor-failure' : 'success',
-        agent: {
-          ...(event.account ? { account: event.account } : {}),
-          ...(event.clientId ? { clientId: event.clientId } : {}),
-        },
-      }),
   });
+  const { accounts, audit, idp } = security;
   const platform = createPlatform({
     store,
     logger,
@@ -83,11 +64,7 @@ export async function createAccessFixture(): Promise<AccessFixture> {
       defaultCount: 20,
       maxCount: 1000,
     },
-    auth: {
-      verify: (token) => idp.verifyAccessToken(token),
-      authorize: (principal) => authorize(principal, POLICY),
-      audit,
-    },
+    auth: security.auth,
   });
   handler = createNodeListener({ app: platform.app, identity: idp });
   const fhirBase = `${origin}/fhir/R4`;
@@ -151,11 +128,10 @@ export async function createAccessFixture(): Promise<AccessFixture> {
       return fetch(`${fhirBase}/${path}`, { ...init, headers });
     },
     async [Symbol.asyncDispose]() {
-      await idp.close();
+      await security.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await platform.stop();
-      await audit.close();
       await store[Symbol.asyncDispose]();
     },
   };
