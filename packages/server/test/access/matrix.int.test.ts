@@ -332,6 +332,16 @@ describe('authorization matrix', () => {
     const events = ((await res.json()) as Bundle).entry ?? [];
     const byAuditee = events.filter((e) => JSON.stringify(e.resource).includes(doctor.accountId));
     expect(byAuditee.length).toBeGreaterThan(0);
+    // By id: the resident concerned and the admin of the institution acted for; nobody else.
+    const id = byAuditee[0]?.resource?.id ?? '';
+    expect((await fx.fhir(`AuditEvent/${id}`, resident.token)).status).toBe(200);
+    expect((await fx.fhir(`AuditEvent/${id}`, callers['institution-admin']!.token)).status).toBe(200);
+    const otherAdmin = await fx.userToken({
+      username: 'h2-admin',
+      roles: ['institution-admin'],
+      organization: 'h2',
+    });
+    expect((await fx.fhir(`AuditEvent/${id}`, otherAdmin.token)).status).toBe(404);
     expect((await fx.fhir('AuditEvent', callers['clinician']!.token)).status).toBe(403);
   });
 });

@@ -59,9 +59,9 @@ export async function auditEvents(req: FhirRequest, ctx: FhirContext): Promise<F
     const event = req.parts.length === 2 ? await source.read(id) : undefined;
     const visible =
       event &&
+      // The institution acted for is an agent of the event (BALP organisation agent).
       (scope.organization === undefined ||
-        event.agent.some((a) => a.who?.reference === `Organization/${scope.organization}`) ||
-        JSON.stringify(event).includes(`"Organization/${scope.organization}"`)) &&
+        event.agent.some((a) => a.who?.reference === `Organization/${scope.organization}`)) &&
       (scope.patients === undefined ||
         event.entity?.some((e) => scope.patients!.some((p) => e.what?.reference === `Patient/${p}`)));
     if (!event || !visible) throw new AppError('not-found', `AuditEvent/${id} not found`);
