@@ -1,8 +1,7 @@
 import type { OperationDefinition, Parameters, ParametersParameter } from '@medplum/fhirtypes';
 import { AppError } from '@yiyun/fhir';
-import type { BreakGlassGrant, BreakGlassStore } from '@yiyun/store';
+import type { BreakGlassStore } from '@yiyun/store';
 import type { OperationSpec } from '../fhir/operations/registry.ts';
-import type { FhirContext } from '../fhir/types.ts';
 
 const RESIDENT_ID = 'https://yiyun.dev/fhir/sid/cn-resident-id';
 
@@ -26,7 +25,8 @@ const definition: OperationDefinition = {
     { name: 'reason', use: 'in', min: 1, max: '1', type: 'string' },
     { name: 'identifier', use: 'in', min: 0, max: '1', type: 'string' },
     { name: 'minutes', use: 'in', min: 0, max: '1', type: 'integer' },
-    { name: 'grant', use: 'out', min: 1, max: '*', type: 'string' },
+    { name: 'grant', use: 'out', min: 1, max: '1', type: 'string' },
+    { name: 'patient', use: 'out', min: 1, max: '1', type: 'Reference' },
     { name: 'expires', use: 'out', min: 1, max: '1', type: 'instant' },
   ],
 };
@@ -37,18 +37,14 @@ function param(body: unknown, name: string): ParametersParameter | undefined {
   return (body as Parameters).parameter?.find((p) => p.name === name);
 }
 
-async function patientsByIdentifier(
-  ctx: FhirContext,
-  store: BreakGlassTargets,
-  value: string,
-): Promise<string[]> {
-  const number = value.includes('|') ? value.split('|')[1]! : value;
-  return store.patientIdsByIdentifier(RESIDENT_ID, number.trim().toUpperCase(), ctx);
-}
-
 /** Finds Patient records by identifier regardless of access scope (the clinician cannot see them yet). */
 export interface BreakGlassTargets {
-  patientIdsByIdentifier(system: string, value: string, ctx: FhirContext): Promise<string[]>;
+  patientIdsByIdentifier(system: string, value: string): Promise<string[]>;
+}
+
+/** `system|value` or a bare resident ID number. */
+function residentIdNumber(value: string): string {
+  return (value.includes('|') ? (value.split('|')[1] ?? '') : value).trim().toUpperCase();
 }
 
 export function breakTheGlassOperation(deps: {
@@ -70,30 +66,26 @@ export function breakTheGlassOperation(deps: {
       const reason = param(body, 'reason')?.valueString ?? '';
       const minutes = param(body, 'minutes')?.valueInteger ?? deps.defaultMinutes;
       const identifier = param(body, 'identifier')?.valueString;
-      const patients = invocation.id
+      // One grant covers the resident's person, so any one of their records will do.
+      const [patientId] = invocation.id
         ? [invocation.id]
         : identifier
-          ? await patientsByIdentifier(ctx, deps.targets, identifier)
+          ? await deps.targets.patientIdsByIdentifier(RESIDENT_ID, residentIdNumber(identifier))
           : [];
-      if (patients.length === 0) throw new AppError('not-found', 'No resident with that identifier');
-      const grants: BreakGlassGrant[] = [];
-      for (const patientId of patients.slice(0, 1)) {
-        grants.push(
-          await deps.grants.declare({
-            account: authz.principal.subject,
-            ...(authz.principal.organization ? { organization: authz.principal.organization } : {}),
-            patientId,
-            reason,
-            minutes,
-          }),
-        );
-      }
+      if (!patientId) throw new AppError('not-found', 'No resident with that identifier');
+      const grant = await deps.grants.declare({
+        account: authz.principal.subject,
+        ...(authz.principal.organization ? { organization: authz.principal.organization } : {}),
+        patientId,
+        reason,
+        minutes,
+      });
       const out: Parameters = {
         resourceType: 'Parameters',
         parameter: [
-          ...grants.map((g) => ({ name: 'grant', valueString: g.id })),
-          { name: 'patient', valueReference: { reference: `Patient/${grants[0]!.patientId}` } },
-          { name: 'expires', valueInstant: grants[0]!.expiresAt },
+          { name: 'grant', valueString: grant.id },
+          { name: 'patient', valueReference: { reference: `Patient/${grant.patientId}` } },
+          { name: 'expires', valueInstant: grant.expiresAt },
         ],
       };
       return { status: 200, body: out };
