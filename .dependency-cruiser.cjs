@@ -25,8 +25,8 @@ module.exports = {
       name: 'capabilities-below-server',
       comment: 'auth (and later mpi, imaging …) use fhir and store; the server composes them',
       severity: 'error',
-      from: { path: '^packages/auth/' },
-      to: { path: '^packages/(server|cli|synth)/' },
+      from: { path: '^packages/(auth|mpi)/' },
+      to: { path: '^packages/(server|cli|synth|auth|mpi)/', pathNot: '^packages/$1/' },
     },
     {
       name: 'server-below-cli',

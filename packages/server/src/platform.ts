@@ -6,7 +6,8 @@ import {
   parseSearchRequest,
   toOperationOutcome,
 } from '@yiyun/fhir';
-import type { Store } from '@yiyun/store';
+import { type HealthCardService, pgPersonDirectory, type ResidentRegistry } from '@yiyun/mpi';
+import type { AccessScope, Store } from '@yiyun/store';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { type AppAuth, createApp } from './app.ts';
@@ -18,6 +19,9 @@ import type { AppEnv } from './http/env.ts';
 import { breakTheGlassOperation } from './operations/break-the-glass.ts';
 import { breakTheGlassReviewOperation } from './operations/break-the-glass-review.ts';
 import { everythingOperation } from './operations/everything.ts';
+import { HEALTH_CARD_JWKS_PATH, healthCardJwks, healthCardOperations } from './operations/health-card.ts';
+import { registryOperations } from './operations/registry/index.ts';
+import { withResidentRegistry } from './registry/linked-repository.ts';
 
 export interface Platform {
   readonly app: Hono<AppEnv>;
@@ -49,8 +53,24 @@ export function createPlatform(deps: {
   logger: Logger;
   /** Access control and audit; required in production (`yiyun serve` always passes it). */
   auth?: AppAuth & { readonly breakGlassMinutes?: number };
+  /**
+   * The resident registry: links every Patient write to a regional person and serves the MPI
+   * operations. Without it Patient records stay unlinked (each its own person to access control).
+   */
+  registry?: ResidentRegistry;
+  /** Resident health cards (居民健康卡): issue, look up, revoke, signed QR payloads. */
+  cards?: HealthCardService;
+  /** How often the background linker drains the queue of Patient changes (ms; default 2000). */
+  linkIntervalMs?: number;
 }): Platform {
-  const { store, config, logger, auth } = deps;
+  const { store, config, logger, auth, registry } = deps;
+  const binding = registry ? { registry, logger } : undefined;
+  const appStore = binding
+    ? {
+        repository: (access?: AccessScope) => withResidentRegistry(store.repository(access), binding),
+        isReady: () => store.isReady(),
+      }
+    : store;
   const schema = createFhirSchema();
   const validator = createValidator({ schema });
   const bulk = createBulk({
@@ -64,7 +84,7 @@ export function createPlatform(deps: {
     requiresAccessToken: auth !== undefined,
   });
   const app = createApp({
-    store,
+    store: appStore,
     registry: store.registry,
     validator,
     projector: createProjector({ schema }),
@@ -79,6 +99,10 @@ export function createPlatform(deps: {
     operations: [
       everythingOperation,
       ...bulk.operations,
+      ...(registry ? registryOperations(registry, store.database) : []),
+      ...(deps.cards
+        ? healthCardOperations({ cards: deps.cards, persons: pgPersonDirectory(store.database.sql) })
+        : []),
       ...(auth
         ? [breakTheGlass(store, auth), breakTheGlassReviewOperation({ grants: store.breakGlass })]
         : []),
@@ -98,11 +122,21 @@ export function createPlatform(deps: {
     });
   }
   app.route('/bulk', bulk.routes);
+  const cards = deps.cards;
+  // Public keys a clinic downloads once to verify card QR payloads offline.
+  if (cards) app.get(HEALTH_CARD_JWKS_PATH, async (c) => c.json(await healthCardJwks(cards)));
+  const linker = registry ? backgroundLinker(registry, logger, deps.linkIntervalMs ?? 2_000) : undefined;
   return {
     app,
     runner: bulk.runner,
-    start: () => bulk.runner.start(),
-    stop: () => bulk.runner.stop(),
+    start: () => {
+      bulk.runner.start();
+      linker?.start();
+    },
+    stop: async () => {
+      await linker?.stop();
+      await bulk.runner.stop();
+    },
   };
 }
 
@@ -119,4 +153,39 @@ function breakTheGlass(store: Store, auth: { readonly breakGlassMinutes?: number
       },
     },
   });
+}
+
+/**
+ * Drains the registry's queue in the background: bulk imports and writes whose immediate link
+ * failed are linked within seconds, by whichever replica gets there first.
+ */
+function backgroundLinker(registry: ResidentRegistry, logger: Logger, intervalMs: number) {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    running = registry
+      .drain()
+      .then((r) => {
+        if (r.linked || r.removed)
+          logger.info({ linked: r.linked, newPersons: r.newPersons, reviews: r.reviews }, 'registry linked');
+      })
+      .catch((err: Error) => logger.error({ err: { message: err.message } }, 'registry link failed'))
+      .finally(() => {
+        if (!timer) return;
+        timer = setTimeout(tick, intervalMs);
+        timer.unref();
+      });
+  };
+  return {
+    start() {
+      timer = setTimeout(tick, intervalMs);
+      timer.unref();
+    },
+    async stop() {
+      const t = timer;
+      timer = undefined;
+      if (t) clearTimeout(t);
+      await running;
+    },
+  };
 }

@@ -8,7 +8,7 @@ import { AppError, parseSearchRequest, withCustodian } from '@yiyun/fhir';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AccessScope, exportResources, type FhirRepository, type Store } from '../src/index.ts';
 import { asQueryable } from '../src/sql/connect.ts';
-import { createTestStore } from '../src/testing/index.ts';
+import { createTestStore, linkPersons } from '../src/testing/index.ts';
 
 let store: Store & AsyncDisposable;
 let admin: FhirRepository;
@@ -92,6 +92,7 @@ beforeAll(async () => {
     'h2',
   );
   await put('oC', obs(pC), 'h2');
+  await linkPersons(store, [[pA, pB], [pC]]);
 });
 afterAll(async () => {
   await store[Symbol.asyncDispose]();

@@ -11,6 +11,8 @@ export interface PlatformSecrets {
   readonly totpKey: Uint8Array;
   /** Signs the identity provider's cookies. */
   readonly cookieKeys: readonly string[];
+  /** Encrypts the resident health card signing keys at rest. */
+  readonly healthCardKey: Uint8Array;
 }
 
 /**
@@ -46,6 +48,7 @@ export async function loadPlatformSecrets(options: {
   return {
     keyEncryptionKey: deriveSecretKey(master, 'yiyun/oidc/keys'),
     totpKey: deriveSecretKey(master, 'yiyun/accounts/totp'),
+    healthCardKey: deriveSecretKey(master, 'yiyun/mpi/health-card'),
     cookieKeys: [Buffer.from(deriveSecretKey(master, 'yiyun/oidc/cookies')).toString('base64url')],
   };
 }

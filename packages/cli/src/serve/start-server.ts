@@ -3,13 +3,17 @@ import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
 import type { AccountStore } from '@yiyun/auth';
+import { openHealthCards, ResidentRegistry } from '@yiyun/mpi';
 import { createNodeListener, createPlatform, openSecurity, type Security } from '@yiyun/server';
 import { type Config, ConfigError } from '@yiyun/server/config';
 import { openStore, type Store } from '@yiyun/store';
 import { type Logger, pino } from 'pino';
 import { createDemoProgressBar, type DemoOutcome, ensureDemoRegion, formatBanner } from '../demo/index.ts';
 import { ensureBootstrapClient, ensureDemoClient } from './clients.ts';
-import { loadPlatformSecrets } from './secrets.ts';
+import { loadPlatformSecrets, type PlatformSecrets } from './secrets.ts';
+
+/** Area code (GB/T 2260) of new health card numbers: 厦门市 (Xiamen), the demo region's city. */
+const HEALTH_CARD_AREA = '350200';
 
 const SIGNAL_EXIT_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
 
@@ -61,11 +65,12 @@ async function prepareDemo(
 }
 
 /** Accounts, audit log and identity provider on the store's database, keyed by the platform secret. */
-async function openPlatformSecurity(store: Store, config: Config, logger: Logger): Promise<Security> {
-  const secrets = await loadPlatformSecrets({
-    dataDir: config.dataDir,
-    ...(config.masterKey ? { masterKey: config.masterKey } : {}),
-  });
+async function openPlatformSecurity(
+  store: Store,
+  config: Config,
+  logger: Logger,
+  secrets: PlatformSecrets,
+): Promise<Security> {
   const security = await openSecurity({
     database: store.database,
     issuer: config.baseUrl,
@@ -93,11 +98,25 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
     dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pg'),
   });
   logger.info({ store: store.kind }, 'store ready');
-  const security = await openPlatformSecurity(store, config, logger);
+  const secrets = await loadPlatformSecrets({
+    dataDir: config.dataDir,
+    ...(config.masterKey ? { masterKey: config.masterKey } : {}),
+  });
+  const security = await openPlatformSecurity(store, config, logger, secrets);
   const { accounts, idp } = security;
   const demo = await prepareDemo(store, accounts, config, logger);
   const demoClient = demo.kind === 'off' ? undefined : await ensureDemoClient(idp, config.dataDir);
-  const platform = createPlatform({ store, config, logger, auth: security.auth });
+  const registry = await ResidentRegistry.open({ database: store.database });
+  // Demo data (and anything stored before the registry) is linked before the server listens.
+  const linked = await registry.drain();
+  if (linked.linked) logger.info({ linked: linked.linked, persons: linked.newPersons }, 'registry linked');
+  const cards = await openHealthCards({
+    sql: store.database.sql,
+    keyEncryptionKey: secrets.healthCardKey,
+    issuer: config.baseUrl,
+    areaCode: HEALTH_CARD_AREA,
+  });
+  const platform = createPlatform({ store, config, logger, auth: security.auth, registry, cards });
   const listener = createNodeListener({ app: platform.app, identity: idp });
   const server =
     config.tlsCert && config.tlsKey

@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
-import type { Consent, Patient, Reference, Resource } from '@medplum/fhirtypes';
-import { isValidResidentId, RESIDENT_ID_SYSTEM } from '../identity/resident-id.ts';
+import type { Consent, Reference, Resource } from '@medplum/fhirtypes';
 import { compartmentParams } from '../search/compartments.ts';
 import type { IndexEntry } from '../search/types.ts';
 import { custodianOf } from './custodian.ts';
@@ -31,11 +29,6 @@ export interface AccessFacts {
   readonly labels: readonly SensitiveLabel[];
   readonly careRelations: readonly CareRelationFact[];
   readonly consent: ConsentFact | null;
-  /**
-   * Patient only: the regional person this record belongs to. Until the resident registry links
-   * records probabilistically, records with the same valid 18-digit ID number are one person.
-   */
-  readonly personKey: string | null;
 }
 
 type Fields = Record<string, unknown>;
@@ -129,17 +122,6 @@ function consentFact(resource: Resource): ConsentFact | null {
   };
 }
 
-/** `id:<sha-256 of the ID number>` for a valid 18-digit resident ID, else the record alone. */
-function personKey(resource: Resource): string | null {
-  if (resource.resourceType !== 'Patient') return null;
-  const patient = resource as Patient;
-  const number = patient.identifier
-    ?.find((i) => i.system === RESIDENT_ID_SYSTEM && i.value && isValidResidentId(i.value.toUpperCase()))
-    ?.value?.toUpperCase();
-  if (number) return `id:${createHash('sha256').update(number).digest('hex').slice(0, 32)}`;
-  return `patient:${patient.id ?? ''}`;
-}
-
 /** Derives the access facts of a resource about to be stored, from its content and index entries. */
 export function accessFacts(resource: Resource, entries: readonly IndexEntry[]): AccessFacts {
   const custodian = custodianOf(resource) ?? null;
@@ -149,6 +131,5 @@ export function accessFacts(resource: Resource, entries: readonly IndexEntry[]):
     labels: sensitivityLabels(resource),
     careRelations: careRelations(resource, custodian),
     consent: consentFact(resource),
-    personKey: personKey(resource),
   };
 }

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AccessPolicyConfig, AuditLog, IdentityProvider, Role } from '@yiyun/auth';
+import { ResidentRegistry } from '@yiyun/mpi';
 import type { Store } from '@yiyun/store';
 import { createTestStore } from '@yiyun/store/testing';
 import pino from 'pino';
@@ -20,6 +21,7 @@ export interface AccessFixture extends AsyncDisposable {
   readonly idp: IdentityProvider;
   readonly audit: AuditLog;
   readonly platform: Platform;
+  readonly registry: ResidentRegistry;
   /** Signs a new account in through the authorization-code flow and returns its access token. */
   userToken(user: {
     username: string;
@@ -52,8 +54,10 @@ export async function createAccessFixture(): Promise<AccessFixture> {
     pollMs: 200,
   });
   const { accounts, audit, idp } = security;
+  const registry = await ResidentRegistry.open({ database: store.database });
   const platform = createPlatform({
     store,
+    registry,
     logger,
     config: {
       baseUrl: origin,
@@ -81,6 +85,7 @@ export async function createAccessFixture(): Promise<AccessFixture> {
     idp,
     audit,
     platform,
+    registry,
     async userToken(user) {
       const account = await accounts.create({
         username: user.username,

@@ -92,6 +92,8 @@ async function seed(): Promise<void> {
     provision: { type: 'deny' },
   };
   await put(optOut, 'h2');
+  // Written past the API, so linked here as the background linker would: pA/pB and pD/pE share an ID.
+  await fx.registry.drain();
 }
 
 const typeOf = (name: RecordName) => (name === 'cB' ? 'Condition' : 'Observation');

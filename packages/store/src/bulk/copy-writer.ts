@@ -4,7 +4,7 @@ import type { AccessFacts } from '@yiyun/fhir';
 import type { TransactionSql } from 'postgres';
 import { accessColumns } from '../indexing/index-resource.ts';
 import { paramKey } from '../indexing/param-key.ts';
-import { INDEX_TABLES, type IndexKind, valueColumns } from '../indexing/write-index.ts';
+import { CHANGE_FEED_TYPES, INDEX_TABLES, type IndexKind, valueColumns } from '../indexing/write-index.ts';
 import type { PendingCreate } from '../repository/writes.ts';
 
 /** A field in PostgreSQL's COPY text format (https://www.postgresql.org/docs/15/sql-copy.html). */
@@ -24,12 +24,12 @@ function line(values: readonly (string | number | boolean | null)[]): string {
 export interface CopyPayload {
   readonly resource: string;
   readonly index: ReadonlyMap<IndexKind, string>;
-  /** Derived access rows (patient_person, care_relation, consent_directive). */
+  /** Derived access rows (care_relation, consent_directive) and the change queue (resource_change). */
   readonly access: ReadonlyMap<AccessTable, string>;
 }
 
 const ACCESS_TABLES = {
-  patient_person: ['rid', 'patient_id', 'person_id'],
+  resource_change: ['rid', 'type'],
   care_relation: ['rid', 'patient_id', 'organization', 'ends_at'],
   consent_directive: ['rid', 'patient_id', 'date', 'share', 'permit_labels'],
 } as const;
@@ -49,10 +49,15 @@ const RESOURCE_COLUMNS = [
   'labels',
 ];
 
-function accessLines(rid: string, access: AccessFacts, out: Record<AccessTable, string[]>): void {
+function accessLines(
+  rid: string,
+  resourceType: string,
+  access: AccessFacts,
+  out: Record<AccessTable, string[]>,
+): void {
+  if (CHANGE_FEED_TYPES.has(resourceType)) out.resource_change.push(line([rid, resourceType]));
   const patient = access.patientId;
   if (!patient) return;
-  if (access.personKey) out.patient_person.push(line([rid, patient, access.personKey]));
   for (const c of access.careRelations)
     out.care_relation.push(line([rid, patient, c.organization, c.endsAt ?? 'infinity']));
   if (access.consent) {
@@ -66,7 +71,7 @@ export function buildCopyPayload(batch: readonly PendingCreate[], rids: readonly
   const resourceLines: string[] = [];
   const indexLines = new Map<IndexKind, string[]>();
   const access: Record<AccessTable, string[]> = {
-    patient_person: [],
+    resource_change: [],
     care_relation: [],
     consent_directive: [],
   };
@@ -84,7 +89,7 @@ export function buildCopyPayload(batch: readonly PendingCreate[], rids: readonly
         ...accessColumns(facts),
       ]),
     );
-    accessLines(rid, facts, access);
+    accessLines(rid, resource.resourceType, facts, access);
     for (const entry of entries) {
       const kind = entry.value.kind;
       let lines = indexLines.get(kind);

@@ -9,7 +9,6 @@ const ANALYZE_AFTER = 1_000;
 const ANALYZED_TABLES = [
   'resource',
   ...Object.keys(INDEX_TABLES).map((k) => `sp_${k}`),
-  'patient_person',
   'care_relation',
   'consent_directive',
 ];

@@ -107,16 +107,15 @@ export async function writeIndexRows(tx: Queryable, batch: readonly IndexedResou
 
 /** The derived access rows (docs/decisions/0004-access-control.md) as more CTEs of the same statement. */
 function accessInserts(batch: readonly IndexedResource[], params: Column[], inserts: string[]): void {
-  const persons: Column[] = [[], [], []];
+  const changes: Column[] = [[], []];
   const care: Column[] = [[], [], [], []];
   const consents: Column[] = [[], [], [], [], []];
-  for (const { rid, access } of batch) {
-    if (!access?.patientId) continue;
-    if (access.personKey) {
-      persons[0]!.push(rid);
-      persons[1]!.push(access.patientId);
-      persons[2]!.push(access.personKey);
+  for (const { rid, resourceType, access } of batch) {
+    if (CHANGE_FEED_TYPES.has(resourceType)) {
+      changes[0]!.push(rid);
+      changes[1]!.push(resourceType);
     }
+    if (!access?.patientId) continue;
     for (const relation of access.careRelations) {
       care[0]!.push(rid);
       care[1]!.push(access.patientId);
@@ -138,9 +137,9 @@ function accessInserts(batch: readonly IndexedResource[], params: Column[], inse
     inserts.push(sql(p));
   };
   add(
-    persons,
-    (p) => `a_person as (insert into patient_person (rid, patient_id, person_id)
-      select * from unnest(${p[0]}::int8[], ${p[1]}::text[], ${p[2]}::text[]))`,
+    changes,
+    (p) => `a_change as (insert into resource_change (rid, type)
+      select * from unnest(${p[0]}::int8[], ${p[1]}::text[]))`,
   );
   add(
     care,
@@ -155,10 +154,21 @@ function accessInserts(batch: readonly IndexedResource[], params: Column[], inse
   );
 }
 
+/**
+ * Types whose every write (create, update, delete) is queued in `resource_change`, in the same
+ * transaction, for a capability that must see each change (the resident registry links Patients).
+ */
+export const CHANGE_FEED_TYPES: ReadonlySet<string> = new Set(['Patient']);
+
+/** Queues a delete of a change-feed type (creates and updates are queued with their index rows). */
+export async function recordDelete(tx: Queryable, rid: string, resourceType: string): Promise<void> {
+  if (!CHANGE_FEED_TYPES.has(resourceType)) return;
+  await tx.unsafe('insert into resource_change (rid, type) values ($1::int8, $2::text)', [rid, resourceType]);
+}
+
 /** Every table keyed by a resource's rid that is rebuilt when the resource changes. */
 const DERIVED_TABLES = [
   ...Object.keys(INDEX_TABLES).map((k) => `sp_${k}`),
-  'patient_person',
   'care_relation',
   'consent_directive',
 ];

@@ -5,6 +5,7 @@ import * as m0003 from './0003-settings.ts';
 import * as m0004 from './0004-date-span-index.ts';
 import * as m0005 from './0005-access.ts';
 import * as m0006 from './0006-date-span-by-param.ts';
+import * as m0007 from './0007-person-link.ts';
 
 export interface Migration {
   readonly version: number;
@@ -20,6 +21,7 @@ const MIGRATIONS: readonly Migration[] = [
   { version: 4, ...m0004 },
   { version: 5, ...m0005 },
   { version: 6, ...m0006 },
+  { version: 7, ...m0007 },
 ];
 
 /** Arbitrary constant key for the advisory lock that serialises migrations across server replicas. */

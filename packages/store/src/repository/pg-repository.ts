@@ -3,6 +3,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import { AppError, type SearchRequest, withCustodian } from '@yiyun/fhir';
 import { type AccessScope, accessPredicate, arrayParams } from '../access/index.ts';
 import { type IndexingRules, indexResource, labelForStorage } from '../indexing/index-resource.ts';
+import { recordDelete } from '../indexing/write-index.ts';
 import { runSearch } from '../search/run-search.ts';
 import { asQueryable, type Queryable, type Sql } from '../sql/connect.ts';
 import type {
@@ -115,6 +116,7 @@ export class PgRepository implements FhirRepository {
         if (!current || current.deleted) return;
         await tx.#assertWritable(current.rid, `${resourceType}/${id}`);
         await replaceCurrent(tx.#q, current, { deletedAt: new Date().toISOString() });
+        await recordDelete(tx.#q, current.rid, resourceType);
       }),
     );
   }

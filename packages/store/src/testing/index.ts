@@ -55,3 +55,23 @@ export async function createTestStore(
   const store = await openStore({ ...options, dataDir: 'memory://' });
   return Object.assign(store, { [Symbol.asyncDispose]: () => store.close() });
 }
+
+/**
+ * Links Patient records to regional persons as the resident registry would (`patient_person`),
+ * for store tests that exercise access rules without the registry: each group is one person.
+ */
+export async function linkPersons(store: Store, groups: readonly (readonly string[])[]): Promise<void> {
+  const patients: string[] = [];
+  const persons: string[] = [];
+  groups.forEach((group, i) => {
+    for (const id of group) {
+      patients.push(id);
+      persons.push(`person-${i}-${group[0]}`);
+    }
+  });
+  await store.database.sql.unsafe(
+    `insert into patient_person (patient_id, person_id) select * from unnest($1::text[], $2::text[])
+     on conflict (patient_id) do update set person_id = excluded.person_id`,
+    [patients, persons],
+  );
+}

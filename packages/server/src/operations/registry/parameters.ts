@@ -1,0 +1,43 @@
+import type { Parameters, ParametersParameter } from '@medplum/fhirtypes';
+import { AppError } from '@yiyun/fhir';
+import type { FhirContext, FhirRequest } from '../../fhir/types.ts';
+
+/** Reads an operation's input: a Parameters body (POST) or query parameters (GET). */
+export function inputParameter(req: FhirRequest, name: string): ParametersParameter | undefined {
+  const body = req.body as Parameters | undefined;
+  if (body !== undefined && body !== null) {
+    if (typeof body !== 'object' || body.resourceType !== 'Parameters')
+      throw new AppError('invalid', 'The operation takes a Parameters resource');
+    return body.parameter?.find((p) => p.name === name);
+  }
+  const value = req.query.get(name);
+  return value === null ? undefined : { name, valueString: value };
+}
+
+export function stringParameter(req: FhirRequest, name: string): string | undefined {
+  const p = inputParameter(req, name);
+  return (
+    p?.valueString ??
+    p?.valueCode ??
+    p?.valueId ??
+    (p?.valueInteger !== undefined ? String(p.valueInteger) : undefined)
+  );
+}
+
+/** A `Patient/<id>` reference (or a bare id) from a Reference or string parameter. */
+export function patientIdParameter(req: FhirRequest, name: string): string | undefined {
+  const p = inputParameter(req, name);
+  const ref = p?.valueReference?.reference ?? p?.valueString;
+  if (!ref) return undefined;
+  const m = /^(?:Patient\/)?([A-Za-z0-9\-.]{1,64})$/.exec(ref);
+  if (!m?.[1]) throw new AppError('invalid', `${name} must reference a Patient`);
+  return m[1];
+}
+
+/** Registry stewardship (merge, unmerge, review) is the platform operator's. */
+export function assertRegistrySteward(ctx: FhirContext): string {
+  const authz = ctx.authorization;
+  if (authz && !authz.isPlatformOperator)
+    throw new AppError('forbidden', 'Only the platform operator may change the resident registry');
+  return authz?.principal.subject ?? 'system';
+}

@@ -1,0 +1,116 @@
+import type { OperationDefinition, Parameters, ParametersParameter } from '@medplum/fhirtypes';
+import { AppError } from '@yiyun/fhir';
+import {
+  acceptReview,
+  type FieldEvidence,
+  listReviews,
+  type ResidentRegistry,
+  rejectReview,
+} from '@yiyun/mpi';
+import type { Database } from '@yiyun/store';
+import type { OperationSpec } from '../../fhir/operations/registry.ts';
+import { assertRegistrySteward, stringParameter } from './parameters.ts';
+
+function definition(code: string, title: string, description: string): OperationDefinition {
+  return {
+    resourceType: 'OperationDefinition',
+    url: `https://yiyun.dev/fhir/OperationDefinition/${code}`,
+    name: code.replace(/-(.)/g, (_, c: string) => c.toUpperCase()),
+    title,
+    status: 'active',
+    kind: 'operation',
+    code,
+    system: true,
+    type: false,
+    instance: false,
+    description,
+  };
+}
+
+function evidenceParts(evidence: readonly FieldEvidence[]): ParametersParameter[] {
+  return evidence
+    .filter((e) => e.level !== null)
+    .map((e) => ({
+      name: 'evidence',
+      part: [
+        { name: 'field', valueCode: e.field },
+        { name: 'level', valueCode: e.level ?? '' },
+        { name: 'weight', valueDecimal: e.weight },
+      ],
+    }));
+}
+
+/** `$mpi-review-queue`: possible matches awaiting a decision, most likely first, with per-field evidence. */
+export function reviewQueueOperation(registry: ResidentRegistry): OperationSpec {
+  return {
+    name: 'mpi-review-queue',
+    levels: ['system'],
+    methods: ['GET'],
+    definition: definition(
+      'mpi-review-queue',
+      '待审核的疑似重复 (review queue)',
+      'Lists review items (status open|accepted|rejected).',
+    ),
+    async handle(invocation, ctx) {
+      assertRegistrySteward(ctx);
+      const q = invocation.request.query;
+      const status = q.get('status') ?? 'open';
+      if (!['open', 'accepted', 'rejected', 'obsolete'].includes(status))
+        throw new AppError('invalid', 'status must be open, accepted, rejected or obsolete');
+      const count = Math.min(200, Math.max(1, Number(q.get('_count') ?? 50) || 50));
+      const offset = Math.max(0, Number(q.get('_offset') ?? 0) || 0);
+      const { items, total } = await listReviews(registry.queryable, { status, count, offset });
+      const body: Parameters = {
+        resourceType: 'Parameters',
+        parameter: [
+          { name: 'total', valueInteger: total },
+          ...items.map((i) => ({
+            name: 'item',
+            part: [
+              { name: 'id', valueString: i.id },
+              { name: 'patient', valueReference: { reference: `Patient/${i.patientId}` } },
+              { name: 'candidate', valueReference: { reference: `Patient/${i.candidatePatientId}` } },
+              { name: 'candidatePerson', valueReference: { reference: `Patient/${i.candidatePersonId}` } },
+              { name: 'probability', valueDecimal: Math.round(i.probability * 10_000) / 10_000 },
+              { name: 'weight', valueDecimal: i.weight },
+              { name: 'status', valueCode: i.status },
+              { name: 'created', valueInstant: i.createdAt },
+              ...evidenceParts(i.evidence as FieldEvidence[]),
+            ],
+          })),
+        ],
+      };
+      return { status: 200, body };
+    },
+  };
+}
+
+/** `$mpi-review-decide`: `item` and `decision` (link = the same person, reject = not the same person). */
+export function reviewDecideOperation(database: Database): OperationSpec {
+  return {
+    name: 'mpi-review-decide',
+    levels: ['system'],
+    methods: ['POST'],
+    definition: definition(
+      'mpi-review-decide',
+      '审核疑似重复 (review decision)',
+      'Decides a review item: link (merge, reversible) or reject.',
+    ),
+    async handle(invocation, ctx) {
+      const actor = assertRegistrySteward(ctx);
+      const item = stringParameter(invocation.request, 'item');
+      const decision = stringParameter(invocation.request, 'decision');
+      if (!item) throw new AppError('invalid', 'item is required');
+      const out: ParametersParameter[] = [{ name: 'item', valueString: item }];
+      if (decision === 'link') {
+        const { merge, person } = await acceptReview(database, item, actor);
+        out.push({ name: 'person', valueReference: { reference: `Patient/${person}` } });
+        if (merge) out.push({ name: 'merge', valueString: merge });
+      } else if (decision === 'reject') {
+        await rejectReview(database, item, actor, stringParameter(invocation.request, 'note'));
+      } else throw new AppError('invalid', 'decision must be link or reject');
+      out.push({ name: 'decision', valueCode: decision });
+      return { status: 200, body: { resourceType: 'Parameters', parameter: out } satisfies Parameters };
+    },
+  };
+}
