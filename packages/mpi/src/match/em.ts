@@ -145,8 +145,14 @@ export interface TrainingReport {
  * fields; pairs sharing a name and birth year teach the identifiers.
  */
 const SESSIONS: readonly { prefixes: readonly string[]; estimates: readonly FieldName[] }[] = [
-  { prefixes: ['i:'], estimates: ['name', 'birthDate', 'gender', 'phone', 'address', 'healthCard'] },
-  { prefixes: ['n:', 'd:'], estimates: ['residentId', 'healthCard', 'phone', 'address', 'gender'] },
+  {
+    prefixes: ['i:'],
+    estimates: ['name', 'birthDate', 'gender', 'phone', 'address', 'healthCard', 'document'],
+  },
+  {
+    prefixes: ['n:', 'd:'],
+    estimates: ['residentId', 'healthCard', 'document', 'phone', 'address', 'gender'],
+  },
 ];
 
 /**

@@ -9,6 +9,7 @@ import { jaroWinkler } from './jaro-winkler.ts';
 export const FIELD_LEVELS = {
   residentId: ['exact', 'one-digit', 'different'],
   healthCard: ['exact', 'different'],
+  document: ['exact', 'different'],
   name: ['same-characters', 'same-pinyin', 'similar', 'same-surname', 'different'],
   birthDate: ['exact', 'day-month-swapped', 'one-part-differs', 'same-year', 'different'],
   gender: ['same', 'different'],
@@ -81,12 +82,21 @@ function compareAddress(a: MatchRecord, b: MatchRecord): number {
   return 2;
 }
 
+/** Records normalised before travel documents were read carry none (features are stored as JSON). */
+function compareDocuments(a: MatchRecord, b: MatchRecord): number {
+  const x = a.documents ?? [];
+  const y = b.documents ?? [];
+  if (!x.length || !y.length) return -1;
+  return intersects(x, y) ? 0 : 1;
+}
+
 const same = (x: unknown, y: unknown) => (x === null || y === null ? -1 : x === y ? 0 : 1);
 
 export function compareRecords(a: MatchRecord, b: MatchRecord): ComparisonVector {
   return {
     residentId: compareId(a, b),
     healthCard: same(a.healthCard, b.healthCard),
+    document: compareDocuments(a, b),
     name: compareName(a, b),
     birthDate: compareBirthDate(a, b),
     gender: same(a.gender, b.gender),

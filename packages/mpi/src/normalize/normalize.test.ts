@@ -79,6 +79,48 @@ describe('Latin names', () => {
       'similar',
     );
   });
+  it('agree when a middle name is dropped or cut to an initial, not for siblings sharing both surnames', () => {
+    const full = { name: [{ family: 'Smith', given: ['John', 'Michael'] }] };
+    expect(level('name', full, { name: [{ family: 'SMITH', given: ['John'] }] })).toBe('same-pinyin');
+    expect(level('name', full, { name: [{ text: 'John M. Smith' }] })).toBe('same-pinyin');
+    expect(
+      level(
+        'name',
+        { name: [{ family: 'Santos Cruz', given: ['Maria'] }] },
+        { name: [{ family: 'Santos Cruz', given: ['Jose'] }] },
+      ),
+    ).toBe('same-surname');
+    expect(
+      level(
+        'name',
+        { name: [{ family: 'De la Cruz', given: ['Ana'] }] },
+        { name: [{ text: 'ANA DELA CRUZ' }] },
+      ),
+    ).toBe('same-pinyin');
+  });
+});
+
+describe('travel documents', () => {
+  const passport = (value: string, system = 'http://hl7.org/fhir/sid/passport-USA') => ({
+    identifier: [{ system, value }],
+  });
+  it('compare passport numbers across spacing and case, of any passport system or type PPN', () => {
+    expect(level('document', passport('E1234 5678'), passport('e12345678'))).toBe('exact');
+    expect(
+      level('document', passport('E12345678'), {
+        identifier: [{ type: { coding: [{ code: 'PPN' }] }, value: 'E12345678' }],
+      }),
+    ).toBe('exact');
+    expect(level('document', passport('E12345678'), passport('E87654321'))).toBe('different');
+  });
+
+  it("reads a foreigner's permanent residence ID as an identity number with its check character", () => {
+    const system = 'https://yiyun.dev/fhir/sid/cn-foreign-permanent-residence-id';
+    const valid = record({ identifier: [{ system, value: '935840198003150017' }] });
+    expect(valid.residentId).toBe('935840198003150017');
+    expect(valid.idValid).toBe(true);
+    expect(record({ identifier: [{ system, value: '935840198003150011' }] }).flags).toContain('id-invalid');
+  });
 });
 
 describe('resident ID numbers', () => {

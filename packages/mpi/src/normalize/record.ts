@@ -1,5 +1,5 @@
 import type { HumanName, Patient } from '@medplum/fhirtypes';
-import { RESIDENT_ID_SYSTEM } from '@yiyun/fhir';
+import { FOREIGN_PERMANENT_RESIDENCE_SYSTEM, isTravelDocumentSystem, RESIDENT_ID_SYSTEM } from '@yiyun/fhir';
 import { type AddressFacts, readAddress } from './address.ts';
 import { readBirthDate } from './birth-date.ts';
 import {
@@ -51,6 +51,8 @@ export interface MatchRecord {
   readonly residentId: string | null;
   readonly idValid: boolean;
   readonly healthCard: string | null;
+  /** Travel-document numbers (passports, mainland travel permits), upper-case alphanumerics. */
+  readonly documents: readonly string[];
   readonly phones: readonly string[];
   readonly address: AddressFacts | null;
   /** `Patient.link` replaced-by: the institution merged this record into another (PMIR ITI-104). */
@@ -103,10 +105,24 @@ function addLatinName(name: HumanName, out: NameParts, hasHan: boolean): void {
   for (const form of nameForms(structured ? [family.join(''), given.join('')].filter(Boolean) : tokens))
     out.forms.add(form);
   for (const form of nameForms(tokens)) out.forms.add(form);
+  // Middle names dropped or cut to an initial ("John M. Smith", "John Smith" for John Michael Smith).
+  const whole = tokens.filter((t) => t.length > 1);
+  const firstGiven = given.find((t) => t.length > 1);
+  const short = structured
+    ? family.length && firstGiven
+      ? [family.join(''), firstGiven]
+      : []
+    : whole.length >= 3
+      ? [whole[0]!, whole[whole.length - 1]!]
+      : whole;
+  for (const form of nameForms(short)) out.forms.add(form);
   if (!hasHan) {
-    // Which token is the surname is unknown in free text and in swapped fields: block on both ends.
-    out.family.add(tokens[0]!);
-    out.family.add(tokens[tokens.length - 1]!);
+    // Which part is the surname is unknown in free text and in swapped fields: block on both.
+    const ends =
+      structured && family.length && firstGiven
+        ? [family.join(''), firstGiven]
+        : [tokens[0]!, tokens[tokens.length - 1]!];
+    for (const end of ends) out.family.add(end);
   }
   out.frequencyKey ??= [...tokens].sort().join(' ');
 }
@@ -138,6 +154,21 @@ function identifierValue(patient: Patient, system: string, typeCode?: string): s
   return found?.value;
 }
 
+/** Passport and permit numbers: identifiers of a travel-document system or of type PPN. */
+function travelDocuments(patient: Patient): string[] {
+  const out = new Set<string>();
+  for (const i of patient.identifier ?? []) {
+    const passport = i.type?.coding?.some((c) => c.code === 'PPN');
+    if (!i.value || !(isTravelDocumentSystem(i.system) || passport)) continue;
+    const value = i.value
+      .normalize('NFKC')
+      .toUpperCase()
+      .replace(/[^0-9A-Z]/g, '');
+    if (value.length >= 5) out.add(value);
+  }
+  return [...out];
+}
+
 function replacedBy(patient: Patient): string | null {
   for (const link of patient.link ?? []) {
     const m = /^Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(link.other?.reference ?? '');
@@ -158,7 +189,10 @@ export function toMatchRecord(
   const birth = readBirthDate(patient.birthDate, options.today);
   if (birth.flag) flags.push(birth.flag);
   const gender = patient.gender === 'male' || patient.gender === 'female' ? patient.gender : null;
-  const rawId = identifierValue(patient, RESIDENT_ID_SYSTEM, 'NI');
+  // A foreigner's permanent residence ID has the resident ID's layout and check character.
+  const rawId =
+    identifierValue(patient, RESIDENT_ID_SYSTEM, 'NI') ??
+    identifierValue(patient, FOREIGN_PERMANENT_RESIDENCE_SYSTEM);
   const id = rawId ? readResidentId(rawId) : null;
   if (id && !id.isValid) flags.push('id-invalid');
   if (id?.wasLegacy) flags.push('id-legacy');
@@ -181,6 +215,7 @@ export function toMatchRecord(
     residentId: id?.value ?? null,
     idValid: id?.isValid ?? false,
     healthCard: card,
+    documents: travelDocuments(patient),
     phones: [...phones],
     address: readAddress(han, patient.address),
     replacedBy: replacedBy(patient),

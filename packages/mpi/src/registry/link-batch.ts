@@ -117,8 +117,11 @@ async function decideBatch(
         seen.add(id);
         candidates.push({ record: c.record, personId: c.personId });
       }
-      for (const c of inBatch.get(h) ?? [])
-        if (!seen.has(c.record.id)) candidates.push(c), seen.add(c.record.id);
+      for (const c of inBatch.get(h) ?? []) {
+        if (seen.has(c.record.id)) continue;
+        candidates.push(c);
+        seen.add(c.record.id);
+      }
     }
     const result = resolve(ctx, p, prior, candidates, frequency, known, sizes);
     if (result.newPerson) newPersons.push(result.link.personId);

@@ -3,7 +3,7 @@ import { asQueryable, type Database, migrateModule, type Queryable } from '@yiyu
 import { blockHash, blockingKeys } from '../match/blocking.ts';
 import { rankPersons } from '../match/decide.ts';
 import { type TrainingReport, trainModel } from '../match/em.ts';
-import { DEFAULT_MODEL, isMatchModel, type MatchModel } from '../match/model.ts';
+import { DEFAULT_MODEL, type MatchModel, upgradeModel } from '../match/model.ts';
 import type { PairScore } from '../match/score.ts';
 import { createHanConverter, type HanConverter } from '../normalize/han.ts';
 import { type MatchRecord, toMatchRecord } from '../normalize/record.ts';
@@ -75,7 +75,7 @@ export class ResidentRegistry {
   async reloadModel(): Promise<MatchModel> {
     const rows = await this.#q.unsafe<{ model: unknown }[]>('select model from mpi_model where id = 1');
     const stored = rows[0]?.model;
-    const base = isMatchModel(stored) ? stored : DEFAULT_MODEL;
+    const base = upgradeModel(stored) ?? DEFAULT_MODEL;
     this.#model = { ...base, thresholds: { ...base.thresholds, ...this.#options.thresholds } };
     return this.#model;
   }
