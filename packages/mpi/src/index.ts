@@ -28,6 +28,7 @@ export {
   linkHistory,
   listReviews,
   membersOf,
+  membersOfPersons,
   mergePersons,
   personOf,
   type ReviewRow,

@@ -10,6 +10,7 @@ import {
 } from '@yiyun/mpi';
 import type { FhirRepository, SearchResult, StoredResource } from '@yiyun/store';
 import type { Logger } from 'pino';
+import { expandPersonReferences } from './person-search.ts';
 
 export interface RegistryBinding {
   readonly registry: ResidentRegistry;
@@ -81,7 +82,8 @@ export async function readGolden(
 /**
  * A repository that keeps the resident registry in step: Patient writes are linked before the call
  * returns; Patient reads carry a `refer` link to their golden record; a read of a person's id is
- * their golden record (composed from what the caller may see).
+ * their golden record (composed from what the caller may see); a search reference to a person's id
+ * stands for all of the person's records.
  */
 export function withResidentRegistry(repo: FhirRepository, binding: RegistryBinding): FhirRepository {
   const clean = <T extends Resource>(r: T): T => (isPatient(r) ? (withoutRegistryLinks(r) as T) : r);
@@ -113,7 +115,7 @@ export function withResidentRegistry(repo: FhirRepository, binding: RegistryBind
     },
     vread: (type, id, versionId) => repo.vread(type, id, versionId),
     async search(request): Promise<SearchResult> {
-      const result = await repo.search(request);
+      const result = await repo.search(await expandPersonReferences(binding.registry, request));
       if (request.resourceType !== 'Patient' && !result.included.some(isPatient)) return result;
       return {
         ...result,
