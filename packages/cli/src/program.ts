@@ -2,6 +2,7 @@ import { synthCommand } from '@yiyun/synth';
 import { Command } from 'commander';
 import { auditCommand } from './commands/audit.ts';
 import { importCommand } from './commands/import.ts';
+import { mpiCommand } from './commands/mpi.ts';
 import { serveCommand } from './commands/serve.ts';
 
 /** Usage errors (unknown flags, bad values) exit with code 2, like other Unix tools. */
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   program.addCommand(synthCommand());
   program.addCommand(importCommand());
   program.addCommand(auditCommand());
+  program.addCommand(mpiCommand());
   for (const command of program.commands) command.exitOverride().showHelpAfterError();
   return program;
 }

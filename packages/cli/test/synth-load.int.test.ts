@@ -4,60 +4,19 @@
  * YIYUN_TEST_STORE (embedded PGlite in a fresh data directory, or a fresh PostgreSQL database), and
  * `yiyun synth` beside it.
  */
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer, request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Bundle } from '@medplum/fhirtypes';
-import { createTestDatabase, testStoreKind } from '@yiyun/store/testing';
 import { describe, expect, it } from 'vitest';
+import { runCli, storeArgs, tempDir } from './cli-process.ts';
 import { freePort, type ServerProcess, startServerProcess } from './server-process.ts';
 
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const RESIDENTS = 100;
 
-async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
-  const path = await mkdtemp(join(tmpdir(), 'yiyun-synth-load-'));
-  return { path, [Symbol.asyncDispose]: () => rm(path, { recursive: true, force: true }) };
-}
-
-/** `--data` of a fresh directory and, when the suite runs on PostgreSQL, `--database-url` of a fresh database. */
-async function storeArgs(): Promise<{ args: string[] } & AsyncDisposable> {
-  const dir = await tempDir();
-  if (testStoreKind() !== 'postgres')
-    return { args: ['--data', dir.path], [Symbol.asyncDispose]: () => dir[Symbol.asyncDispose]() };
-  const db = await createTestDatabase();
-  return {
-    args: ['--data', dir.path, '--database-url', db.url],
-    async [Symbol.asyncDispose]() {
-      await db[Symbol.asyncDispose]();
-      await dir[Symbol.asyncDispose]();
-    },
-  };
-}
-
-/** Runs `yiyun synth …` to its end; resolves with exit code, stdout and stderr. */
-async function synth(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [MAIN, 'synth', ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
-  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-  clearTimeout(timer);
-  return { code, stdout, stderr };
-}
+/** Runs `yiyun synth …` to its end. */
+const synth = (args: string[], env: Record<string, string> = {}) => runCli(['synth', ...args], { env });
 
 interface RecordingProxy extends AsyncDisposable {
   readonly url: string;

@@ -1,13 +1,15 @@
-import { join } from 'node:path';
 import { type AuditAnchor, openAuditLog, type VerifyReport } from '@yiyun/auth';
-import { ConfigError, loadConfig } from '@yiyun/server/config';
-import { openStore } from '@yiyun/store';
+import { ConfigError } from '@yiyun/server/config';
 import cliProgress from 'cli-progress';
 import { Command } from 'commander';
+import {
+  type DatabaseFlags,
+  exitOnConfigError,
+  openConfiguredStore,
+  withDatabaseFlags,
+} from './database-flags.ts';
 
-interface VerifyFlags {
-  data?: string;
-  databaseUrl?: string;
+interface VerifyFlags extends DatabaseFlags {
   anchor?: string;
 }
 
@@ -48,13 +50,8 @@ function printReport(report: VerifyReport): void {
 }
 
 async function runVerify(flags: VerifyFlags): Promise<void> {
-  const config = loadConfig(process.env, { dataDir: flags.data, databaseUrl: flags.databaseUrl });
   const anchor = parseAnchor(flags.anchor);
-  const store = await openStore({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pg'),
-    registryPollMs: 0,
-  });
+  const store = await openConfiguredStore(flags, { registryPollMs: 0 });
   try {
     const audit = await openAuditLog({ sql: store.database.sql });
     // Drawn on a terminal only (cli-progress stays silent when stderr is not a TTY).
@@ -82,27 +79,12 @@ async function runVerify(flags: VerifyFlags): Promise<void> {
 }
 
 function verifyCommand(): Command {
-  return new Command('verify')
+  return withDatabaseFlags(new Command('verify'))
     .description(
       'Check the hash chain of the audit log; exit 0 when intact, 1 when tampered (names the first bad entry)',
     )
-    .option(
-      '-d, --data <dir>',
-      'embedded database directory (env YIYUN_DATA); the server must not be running on it',
-    )
-    .option('--database-url <url>', 'PostgreSQL server (env DATABASE_URL)')
     .option('--anchor <batch:hash>', 'a head printed earlier: fails if that batch is gone or differs')
-    .action(async (flags: VerifyFlags) => {
-      try {
-        await runVerify(flags);
-      } catch (err) {
-        if (err instanceof ConfigError) {
-          console.error(err.message);
-          process.exit(2);
-        }
-        throw err;
-      }
-    });
+    .action(exitOnConfigError(runVerify));
 }
 
 export function auditCommand(): Command {

@@ -4,14 +4,18 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createSearchParamRegistry, createValidator } from '@yiyun/fhir';
-import { ConfigError, loadConfig } from '@yiyun/server/config';
-import { importNdjson, type NdjsonSource, openStore } from '@yiyun/store';
+import { ConfigError } from '@yiyun/server/config';
+import { importNdjson, type NdjsonSource } from '@yiyun/store';
 import cliProgress from 'cli-progress';
 import { Command } from 'commander';
+import {
+  type DatabaseFlags,
+  exitOnConfigError,
+  openConfiguredStore,
+  withDatabaseFlags,
+} from './database-flags.ts';
 
-interface ImportFlags {
-  data?: string;
-  databaseUrl?: string;
+interface ImportFlags extends DatabaseFlags {
   batchSize?: string;
 }
 
@@ -34,7 +38,6 @@ async function ndjsonFiles(dir: string): Promise<{ path: string; size: number }[
 }
 
 async function runImport(dir: string, flags: ImportFlags): Promise<void> {
-  const config = loadConfig(process.env, { dataDir: flags.data, databaseUrl: flags.databaseUrl });
   const batchSize = flags.batchSize ? Number(flags.batchSize) : 2_000;
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new ConfigError('--batch-size must be a positive integer');
@@ -42,11 +45,7 @@ async function runImport(dir: string, flags: ImportFlags): Promise<void> {
   const totalBytes = files.reduce((n, f) => n + f.size, 0);
   const registry = createSearchParamRegistry();
   const validator = createValidator();
-  const store = await openStore({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pg'),
-    registry,
-  });
+  const store = await openConfiguredStore(flags, { registry });
   const bar = new cliProgress.SingleBar(
     {
       format: 'import [{bar}] {percentage}% | {value}/{total} MB | {resources} resources | {rate}/s',
@@ -94,24 +93,9 @@ async function runImport(dir: string, flags: ImportFlags): Promise<void> {
 }
 
 export function importCommand(): Command {
-  return new Command('import')
+  return withDatabaseFlags(new Command('import'))
     .description('Import a directory of FHIR NDJSON files (one resource per line) straight into the database')
     .argument('<dir>', 'directory with *.ndjson files (e.g. the output of `yiyun synth` or a bulk export)')
-    .option(
-      '-d, --data <dir>',
-      'embedded database directory (env YIYUN_DATA); the server must not be running on it',
-    )
-    .option('--database-url <url>', 'PostgreSQL server (env DATABASE_URL)')
     .option('--batch-size <n>', 'resources per transaction', '2000')
-    .action(async (dir: string, flags: ImportFlags) => {
-      try {
-        await runImport(dir, flags);
-      } catch (err) {
-        if (err instanceof ConfigError) {
-          console.error(err.message);
-          process.exit(2);
-        }
-        throw err;
-      }
-    });
+    .action(exitOnConfigError(runImport));
 }
