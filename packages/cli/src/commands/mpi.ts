@@ -1,5 +1,5 @@
 import { ResidentRegistry } from '@yiyun/mpi';
-import { ConfigError } from '@yiyun/server/config';
+import { ConfigError, loadConfig, registryThresholds } from '@yiyun/server/config';
 import { Command } from 'commander';
 import {
   type DatabaseFlags,
@@ -18,9 +18,12 @@ async function withRegistry(
   flags: DatabaseFlags,
   fn: (registry: ResidentRegistry) => Promise<void>,
 ): Promise<void> {
+  const config = loadConfig(process.env, { dataDir: flags.data, databaseUrl: flags.databaseUrl });
   const store = await openConfiguredStore(flags, { registryPollMs: 0 });
   try {
-    await fn(await ResidentRegistry.open({ database: store.database }));
+    await fn(
+      await ResidentRegistry.open({ database: store.database, thresholds: registryThresholds(config) }),
+    );
   } finally {
     await store.close();
   }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { AccountStore } from '@yiyun/auth';
 import { openHealthCards, ResidentRegistry } from '@yiyun/mpi';
 import { createNodeListener, createPlatform, openSecurity, type Security } from '@yiyun/server';
-import { type Config, ConfigError } from '@yiyun/server/config';
+import { type Config, ConfigError, registryThresholds } from '@yiyun/server/config';
 import { openStore, type Store } from '@yiyun/store';
 import { type Logger, pino } from 'pino';
 import { createDemoProgressBar, type DemoOutcome, ensureDemoRegion, formatBanner } from '../demo/index.ts';
@@ -106,7 +106,10 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
   const { accounts, idp } = security;
   const demo = await prepareDemo(store, accounts, config, logger);
   const demoClient = demo.kind === 'off' ? undefined : await ensureDemoClient(idp, config.dataDir);
-  const registry = await ResidentRegistry.open({ database: store.database });
+  const registry = await ResidentRegistry.open({
+    database: store.database,
+    thresholds: registryThresholds(config),
+  });
   // Demo data (and anything stored before the registry) is linked before the server listens.
   const linked = await registry.drain();
   if (linked.linked) logger.info({ linked: linked.linked, persons: linked.newPersons }, 'registry linked');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, registryThresholds } from './config.ts';
 
 describe('loadConfig', () => {
   it('uses the documented defaults', () => {
@@ -49,5 +49,18 @@ describe('demo region size', () => {
       expect(() => loadConfig({ YIYUN_DEMO_RESIDENTS: bad })).toThrow(
         /demoResidents \(YIYUN_DEMO_RESIDENTS\)/,
       );
+  });
+  it('takes the registry thresholds and refuses a review threshold above auto-link', () => {
+    expect(registryThresholds(loadConfig({}))).toEqual({});
+    expect(registryThresholds(loadConfig({ YIYUN_MPI_AUTO_LINK: '0.999', YIYUN_MPI_REVIEW: '0.5' }))).toEqual(
+      {
+        autoLink: 0.999,
+        review: 0.5,
+      },
+    );
+    expect(() => loadConfig({ YIYUN_MPI_AUTO_LINK: '0.5', YIYUN_MPI_REVIEW: '0.9' })).toThrow(
+      /YIYUN_MPI_REVIEW/,
+    );
+    expect(() => loadConfig({ YIYUN_MPI_AUTO_LINK: '1.5' })).toThrow(/YIYUN_MPI_AUTO_LINK/);
   });
 });

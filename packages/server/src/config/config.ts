@@ -62,6 +62,10 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9._-]{3,64}:.{32,256}$/, 'must be client_id:secret (secret of at least 32 characters)')
     .optional(),
+  /** Resident registry: posterior match probability at or above which records link automatically. */
+  mpiAutoLink: z.coerce.number().gt(0).max(1).optional(),
+  /** At or above this (below the auto-link threshold) a candidate goes to the review queue. */
+  mpiReview: z.coerce.number().gt(0).max(1).optional(),
   /** Residents of the synthetic demo region loaded into an empty store on start; 0 = never (production). */
   demoResidents: z.coerce
     .number({ message: 'must be a whole number (0 turns the demo region off)' })
@@ -96,6 +100,8 @@ export const ENV_KEYS: Readonly<Record<keyof z.infer<typeof schema>, string>> = 
   accessTokenSeconds: 'YIYUN_ACCESS_TOKEN_SECONDS',
   masterKey: 'YIYUN_MASTER_KEY',
   bootstrapClient: 'YIYUN_BOOTSTRAP_CLIENT',
+  mpiAutoLink: 'YIYUN_MPI_AUTO_LINK',
+  mpiReview: 'YIYUN_MPI_REVIEW',
 };
 
 const DEFAULTS = {
@@ -143,6 +149,10 @@ export function loadConfig(
     throw new ConfigError(
       'Invalid configuration tlsCert (YIYUN_TLS_CERT): set both YIYUN_TLS_CERT and YIYUN_TLS_KEY',
     );
+  if (value.mpiAutoLink !== undefined && value.mpiReview !== undefined && value.mpiReview > value.mpiAutoLink)
+    throw new ConfigError(
+      'Invalid configuration mpiReview (YIYUN_MPI_REVIEW): must not exceed YIYUN_MPI_AUTO_LINK',
+    );
   const host = value.host === '0.0.0.0' || value.host === '::' ? 'localhost' : value.host;
   const scheme = value.tlsCert ? 'https' : 'http';
   return Object.freeze({
@@ -152,4 +162,12 @@ export function loadConfig(
     corsOrigins: value.corsOrigins.map((o) => new URL(o).origin),
     baseUrl: (value.baseUrl ?? `${scheme}://${host}:${value.port}`).replace(/\/$/, ''),
   });
+}
+
+/** The resident registry's configured decision thresholds (absent: the stored model's). */
+export function registryThresholds(config: Config): { autoLink?: number; review?: number } {
+  return {
+    ...(config.mpiAutoLink !== undefined ? { autoLink: config.mpiAutoLink } : {}),
+    ...(config.mpiReview !== undefined ? { review: config.mpiReview } : {}),
+  };
 }

@@ -1,1 +1,1 @@
-export { type Config, ConfigError, ENV_KEYS, loadConfig } from './config.ts';
+export { type Config, ConfigError, ENV_KEYS, loadConfig, registryThresholds } from './config.ts';
