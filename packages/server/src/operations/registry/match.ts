@@ -61,25 +61,37 @@ export function matchOperation(registry: ResidentRegistry): OperationSpec {
     definition,
     async handle(invocation, ctx) {
       const input = inputParameter(invocation.request, 'resource')?.resource as Patient | undefined;
-      if (!input || input.resourceType !== 'Patient')
+      if (input?.resourceType !== 'Patient')
         throw new AppError('invalid', '$match needs a Patient in the "resource" parameter');
       ctx.validator.assertValid({ ...input, id: input.id ?? 'match-input' });
       const count = inputParameter(invocation.request, 'count')?.valueInteger ?? 10;
       if (!Number.isInteger(count) || count < 1 || count > 100)
         throw new AppError('invalid', 'count must be 1–100');
       const onlyCertain = inputParameter(invocation.request, 'onlyCertainMatches')?.valueBoolean === true;
-      const candidates = await registry.match(input, { count: count * 3 });
+      const candidates = (await registry.match(input, { count: count * 3 })).filter(
+        (c) => !onlyCertain || c.grade === 'certain',
+      );
+      // One search for all candidates: the caller's access rules decide which exist for them.
+      const visible = new Map<string, Patient>();
+      if (candidates.length) {
+        const found = await ctx.repo.search({
+          resourceType: 'Patient',
+          filters: [{ kind: 'id', ids: candidates.map((c) => c.patientId) }],
+          sort: [],
+          count: candidates.length,
+          offset: 0,
+          total: 'none',
+          include: [],
+          revinclude: [],
+          unknown: [],
+        });
+        for (const p of found.matches) visible.set(p.id, p as Patient);
+      }
       const entries: BundleEntry[] = [];
       for (const c of candidates) {
+        const patient = visible.get(c.patientId);
+        if (!patient) continue; // not visible to the caller: not even its existence
         if (entries.length >= count) break;
-        if (onlyCertain && c.grade !== 'certain') continue;
-        let patient: Patient;
-        try {
-          patient = (await ctx.repo.read('Patient', c.patientId)) as Patient;
-        } catch (err) {
-          if (err instanceof AppError) continue; // not visible to the caller: not even its existence
-          throw err;
-        }
         entries.push({
           fullUrl: `${ctx.config.baseUrl}/Patient/${patient.id}`,
           resource: patient,
