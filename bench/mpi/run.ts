@@ -32,7 +32,11 @@ const { values: args } = parseArgs({
 const residents = Number(args.residents);
 const outDir = new URL('../out/', import.meta.url).pathname;
 mkdirSync(outDir, { recursive: true });
-const results: Record<string, unknown> = { date: new Date().toISOString(), machine: machineLine(), residents };
+const results: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  machine: machineLine(),
+  residents,
+};
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 const log = (label: string, value: unknown) => {
   results[label] = value;
@@ -83,24 +87,28 @@ const linker = (async () => {
     }
   }
 })();
+/**
+ * Lines read lazily: a readline interface created before its iterator is awaited loses what it
+ * reads meanwhile (the worker pool takes seconds to start).
+ */
+async function* fileLines(path: string): AsyncGenerator<string> {
+  yield* createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
+}
 let imported = 0;
 let lastProgress = 0;
 for (const type of ['Organization', 'Patient']) {
-  const report = await importNdjson(
-    [{ name: type, lines: createInterface({ input: createReadStream(join(dir, `${type}.ndjson`)) }) }],
-    {
-      database: store.database,
-      registry: store.registry,
-      validate: (r) => validator.assertValid(r),
-      workers: 2, // as `$import` runs
-      onProgress: (p) => {
-        if (p.created - lastProgress >= 100_000) {
-          lastProgress = p.created;
-          console.error(`imported ${p.created} ${type}, linked ${linked}`);
-        }
-      },
+  const report = await importNdjson([{ name: type, lines: fileLines(join(dir, `${type}.ndjson`)) }], {
+    database: store.database,
+    registry: store.registry,
+    validate: (r) => validator.assertValid(r),
+    workers: 2, // as `$import` runs
+    onProgress: (p) => {
+      if (p.created - lastProgress >= 100_000) {
+        lastProgress = p.created;
+        console.error(`imported ${p.created} ${type}, linked ${linked}`);
+      }
     },
-  );
+  });
   if (report.failed) throw new Error(`${report.failed} ${type} lines failed: ${report.issues[0]?.message}`);
   if (type === 'Patient') imported = report.created;
 }

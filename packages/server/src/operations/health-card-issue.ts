@@ -1,6 +1,6 @@
-import type { OperationDefinition } from '@medplum/fhirtypes';
 import { AppError } from '@yiyun/fhir';
 import type { OperationSpec } from '../fhir/operations/registry.ts';
+import { describeHealthCardOperation, optional, required } from './health-card-definition.ts';
 import {
   cardParameters,
   type HealthCardDeps,
@@ -8,48 +8,37 @@ import {
   parameters,
   requireAuthorization,
   resolvePerson,
-  stringParam,
 } from './health-card-support.ts';
+import { stringParameter } from './registry/parameters.ts';
 
-const definition: OperationDefinition = {
-  resourceType: 'OperationDefinition',
-  url: 'https://yiyun.dev/fhir/OperationDefinition/Patient-health-card-issue',
-  name: 'HealthCardIssue',
-  title: '发放居民健康卡 (issue a resident health card)',
-  status: 'active',
-  kind: 'operation',
+const described = describeHealthCardOperation({
   code: 'health-card-issue',
-  resource: ['Patient'],
-  system: false,
-  type: false,
-  instance: true,
+  title: '发放居民健康卡 (issue a resident health card)',
+  levels: ['instance'],
   description:
     'Issues a health card number (18 digits, Luhn check digit) to the regional person this Patient ' +
     'record (or golden person id) belongs to. Staff at an institution only; the caller must see the ' +
     'record. A person holds one active card: issuing again is a conflict until the card is revoked.',
-  parameter: [
-    { name: 'areaCode', use: 'in', min: 0, max: '1', type: 'string' },
-    { name: 'number', use: 'out', min: 1, max: '1', type: 'string' },
-    { name: 'identifier', use: 'out', min: 1, max: '1', type: 'Identifier' },
-    { name: 'status', use: 'out', min: 1, max: '1', type: 'code' },
-    { name: 'issued', use: 'out', min: 1, max: '1', type: 'instant' },
-    { name: 'expires', use: 'out', min: 1, max: '1', type: 'instant' },
+  in: [optional('areaCode', 'string')],
+  out: [
+    required('number', 'string'),
+    required('identifier', 'Identifier'),
+    required('status', 'code'),
+    required('issued', 'instant'),
+    required('expires', 'instant'),
   ],
-};
+});
 
 export function healthCardIssueOperation(deps: HealthCardDeps): OperationSpec {
   return {
-    name: 'health-card-issue',
-    levels: ['instance'],
-    resourceTypes: ['Patient'],
+    ...described,
     methods: ['POST'],
-    definition,
     async handle(invocation, ctx) {
       const authz = requireAuthorization(ctx);
       if (!isRegistrar(authz))
         throw new AppError('forbidden', 'Only staff acting for an institution may issue health cards');
       const { personId } = await resolvePerson(ctx, deps.persons, invocation.id ?? '');
-      const areaCode = stringParam(invocation, 'areaCode');
+      const areaCode = stringParameter(invocation.request, 'areaCode');
       const card = await deps.cards.issue(personId, authz.principal.subject, areaCode ? { areaCode } : {});
       return { status: 200, body: parameters(cardParameters(card)) };
     },

@@ -1,37 +1,28 @@
-import type { Bundle, BundleEntry, OperationDefinition } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry } from '@medplum/fhirtypes';
 import { isAppError } from '@yiyun/fhir';
 import type { OperationSpec } from '../fhir/operations/registry.ts';
 import type { FhirContext } from '../fhir/types.ts';
+import { describeHealthCardOperation, required } from './health-card-definition.ts';
 import {
   type HealthCardDeps,
   type HealthCardRecord,
   requireAuthorization,
-  stringParam,
   visiblePatients,
 } from './health-card-support.ts';
+import { stringParameter } from './registry/parameters.ts';
 
-const definition: OperationDefinition = {
-  resourceType: 'OperationDefinition',
-  url: 'https://yiyun.dev/fhir/OperationDefinition/Patient-health-card-lookup',
-  name: 'HealthCardLookup',
-  title: '按居民健康卡查找居民 (find a resident by health card)',
-  status: 'active',
-  kind: 'operation',
+const described = describeHealthCardOperation({
   code: 'health-card-lookup',
-  resource: ['Patient'],
-  system: false,
-  type: true,
-  instance: false,
-  affectsState: false,
+  title: '按居民健康卡查找居民 (find a resident by health card)',
+  levels: ['type'],
+  readOnly: true,
   description:
     'Returns a searchset Bundle of the Patient records of the person holding this card that the caller ' +
     'may see (records they may not see are simply absent; an unknown number gives an empty Bundle). ' +
     'A revoked or expired card is flagged by an OperationOutcome entry. A bad check digit is invalid.',
-  parameter: [
-    { name: 'number', use: 'in', min: 1, max: '1', type: 'string' },
-    { name: 'return', use: 'out', min: 1, max: '1', type: 'Bundle' },
-  ],
-};
+  in: [required('number', 'string')],
+  out: [required('return', 'Bundle')],
+});
 
 async function findCard(deps: HealthCardDeps, number: string): Promise<HealthCardRecord | undefined> {
   try {
@@ -74,14 +65,11 @@ async function searchset(ctx: FhirContext, deps: HealthCardDeps, card: HealthCar
 
 export function healthCardLookupOperation(deps: HealthCardDeps): OperationSpec {
   return {
-    name: 'health-card-lookup',
-    levels: ['type'],
-    resourceTypes: ['Patient'],
+    ...described,
     methods: ['GET', 'POST'],
-    definition,
     async handle(invocation, ctx) {
       requireAuthorization(ctx);
-      const card = await findCard(deps, stringParam(invocation, 'number') ?? '');
+      const card = await findCard(deps, stringParameter(invocation.request, 'number') ?? '');
       return { status: 200, body: await searchset(ctx, deps, card) };
     },
   };

@@ -1,6 +1,6 @@
-import type { OperationDefinition } from '@medplum/fhirtypes';
 import { AppError } from '@yiyun/fhir';
 import type { OperationSpec } from '../fhir/operations/registry.ts';
+import { describeHealthCardOperation, optional, required } from './health-card-definition.ts';
 import {
   type HealthCardDeps,
   isClinicalStaff,
@@ -9,35 +9,22 @@ import {
   patientNameText,
   requireAuthorization,
   resolvePerson,
-  stringParam,
 } from './health-card-support.ts';
+import { stringParameter } from './registry/parameters.ts';
 
-const definition: OperationDefinition = {
-  resourceType: 'OperationDefinition',
-  url: 'https://yiyun.dev/fhir/OperationDefinition/health-card-qr',
-  name: 'HealthCardQr',
-  title: '居民健康卡二维码 (health card QR payload)',
-  status: 'active',
-  kind: 'operation',
+const described = describeHealthCardOperation({
   code: 'health-card-qr',
-  resource: ['Patient'],
-  system: true,
-  type: false,
-  instance: true,
-  affectsState: false,
+  title: '居民健康卡二维码 (health card QR payload)',
+  levels: ['system', 'instance'],
+  readOnly: true,
   description:
     'A compact JWS (ES256, the platform card key) carrying the card number, a SHA-256 hash of the name ' +
     'and an expiry, for a QR code a clinic verifies offline with the published JWKS. At system level: the ' +
     "calling resident's own card. On a Patient: the resident themself or a clinician who sees the record. " +
     '`name` defaults to the official name of the record.',
-  parameter: [
-    { name: 'number', use: 'in', min: 0, max: '1', type: 'string' },
-    { name: 'name', use: 'in', min: 0, max: '1', type: 'string' },
-    { name: 'payload', use: 'out', min: 1, max: '1', type: 'string' },
-    { name: 'number', use: 'out', min: 1, max: '1', type: 'string' },
-    { name: 'expires', use: 'out', min: 1, max: '1', type: 'instant' },
-  ],
-};
+  in: [optional('number', 'string'), optional('name', 'string')],
+  out: [required('payload', 'string'), required('number', 'string'), required('expires', 'instant')],
+});
 
 /** `exp` of a compact JWS we just signed (no verification needed). */
 function expiryOf(jws: string): string {
@@ -49,11 +36,8 @@ function expiryOf(jws: string): string {
 
 export function healthCardQrOperation(deps: HealthCardDeps): OperationSpec {
   return {
-    name: 'health-card-qr',
-    levels: ['system', 'instance'],
-    resourceTypes: ['Patient'],
+    ...described,
     methods: ['GET', 'POST'],
-    definition,
     async handle(invocation, ctx) {
       const authz = requireAuthorization(ctx);
       const own = await ownPerson(authz, deps.persons);
@@ -64,11 +48,11 @@ export function healthCardQrOperation(deps: HealthCardDeps): OperationSpec {
       const { personId, patients } = await resolvePerson(ctx, deps.persons, target);
       if (own && own !== personId && !isClinicalStaff(authz))
         throw new AppError('forbidden', 'A resident may produce only their own QR code');
-      const number = stringParam(invocation, 'number');
+      const number = stringParameter(invocation.request, 'number');
       const card = number ? await deps.cards.lookup(number) : await deps.cards.currentCard(personId);
       if (!card || card.personId !== personId)
         throw new AppError('not-found', 'This resident has no such health card');
-      const name = stringParam(invocation, 'name') ?? patients.map(patientNameText).find(Boolean);
+      const name = stringParameter(invocation.request, 'name') ?? patients.map(patientNameText).find(Boolean);
       if (!name) throw new AppError('invalid', 'The record has no name: pass `name`');
       const payload = await deps.cards.qrPayload(card.number, name);
       return {

@@ -1,13 +1,12 @@
 /**
- * What the 居民健康卡 (resident health card) operations share: the ports they are given, reading
- * their parameters, who may do what, and resolving `Patient/{id}` to a regional person through the
- * records the caller may see.
+ * What the 居民健康卡 (resident health card) operations share: the ports they are given, who may
+ * do what, and resolving `Patient/{id}` to a regional person through the records the caller may
+ * see. Their inputs are read as the registry operations' are (`registry/parameters.ts`).
  */
 import type { HumanName, Parameters, ParametersParameter, Patient } from '@medplum/fhirtypes';
 import type { Authorization, Role } from '@yiyun/auth';
 import { AppError, HEALTH_CARD_SYSTEM, isAppError } from '@yiyun/fhir';
 import type { StoredResource } from '@yiyun/store';
-import type { OperationInvocation } from '../fhir/operations/registry.ts';
 import type { FhirContext } from '../fhir/types.ts';
 
 /** A card as the operations see it (the `HealthCard` of `@yiyun/mpi` fits). */
@@ -50,18 +49,6 @@ export interface HealthCardDeps {
 const STAFF: readonly Role[] = ['clinician', 'family-doctor', 'nurse'];
 /** Records resolved per person at most (a person has a handful of records, one per institution). */
 const MAX_RECORDS = 100;
-
-/** A string parameter from a `Parameters` body, or from the query when there is no body. */
-export function stringParam(invocation: OperationInvocation, name: string): string | undefined {
-  const body = invocation.request.body;
-  if (body === undefined || body === null) return invocation.request.query.get(name) ?? undefined;
-  if (typeof body !== 'object' || (body as Parameters).resourceType !== 'Parameters')
-    throw new AppError('invalid', 'The health card operations take a Parameters resource');
-  const p: ParametersParameter | undefined = (body as Parameters).parameter?.find((x) => x.name === name);
-  const value = p?.valueString ?? p?.valueCode ?? p?.valueIdentifier?.value;
-  if (p && typeof value !== 'string') throw new AppError('invalid', `Parameter ${name} must be a string`);
-  return value;
-}
 
 export function requireAuthorization(ctx: FhirContext): Authorization {
   const authz = ctx.authorization;

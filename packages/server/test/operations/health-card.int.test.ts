@@ -1,60 +1,39 @@
 /**
- * The health card operations over in-process HTTP with the real access policy, store and audit log:
- * who may issue, look up, revoke, produce and verify, and that hidden records stay hidden.
+ * The health card operations over in-process HTTP on the platform with the resident registry linking
+ * on write, the real access policy, store and audit log: who may issue, look up, revoke, produce and
+ * verify, and that hidden records stay hidden.
  */
-import { randomBytes } from 'node:crypto';
-import type { Bundle, OperationOutcome, Parameters, Resource } from '@medplum/fhirtypes';
-import { authorize, openAuditLog, type Principal, type Role } from '@yiyun/auth';
-import {
-  createProjector,
-  createValidator,
-  isValidHealthCard,
-  RESIDENT_ID_SYSTEM,
-  withCustodian,
-} from '@yiyun/fhir';
-import { type HealthCardJwks, openHealthCards, pgPersonDirectory, verifyHealthCardOffline } from '@yiyun/mpi';
-import { createTestStore } from '@yiyun/store/testing';
-import pino from 'pino';
+import type { Bundle, OperationOutcome, Parameters, Patient, Resource } from '@medplum/fhirtypes';
+import { isValidHealthCard, RESIDENT_ID_SYSTEM } from '@yiyun/fhir';
+import { type HealthCardJwks, verifyHealthCardOffline } from '@yiyun/mpi';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.ts';
-import { healthCardJwks, healthCardOperations } from '../../src/operations/health-card.ts';
+import { healthCardJwks } from '../../src/operations/health-card.ts';
+import { CARD_ISSUER, createRegistryFixture, system, user } from '../registry/registry-fixture.ts';
 
-const ISSUER = 'http://test.local/health-card';
 const RESIDENT_NUMBER = '11010519491231002X';
 
-const principal = (subject: string, roles: Role[], extra: Partial<Principal> = {}): Principal => ({
-  kind: 'user',
-  subject,
-  clientId: 'portal',
-  roles,
-  scopes: ['user/*.cruds'],
-  ...extra,
-});
-
 /** Bearer tokens of the test are the principals' names. */
-const PRINCIPALS: Record<string, Principal> = {
-  doctorH1: principal('acct-doc-h1', ['clinician'], { organization: 'h1' }),
-  doctorH3: principal('acct-doc-h3', ['clinician'], { organization: 'h3' }),
-  adminH1: principal('acct-admin-h1', ['institution-admin'], { organization: 'h1' }),
-  analyst: principal('acct-analyst', ['public-health-analyst']),
-  resident: principal('acct-zhang', ['resident'], { patient: 'pA', scopes: ['patient/*.cruds'] }),
+const PRINCIPALS = {
+  h1: system('h1-his', 'h1'),
+  h2: system('h2-his', 'h2'),
+  doctorH1: user('acct-doc-h1', ['clinician'], { organization: 'h1' }),
+  doctorH3: user('acct-doc-h3', ['clinician'], { organization: 'h3' }),
+  adminH1: user('acct-admin-h1', ['institution-admin'], { organization: 'h1' }),
+  analyst: user('acct-analyst', ['public-health-analyst']),
+  resident: user('acct-zhang', ['resident'], { patient: 'pA', scopes: ['patient/*.cruds'] }),
 };
 
-async function seed(store: Awaited<ReturnType<typeof createTestStore>>): Promise<void> {
-  const repo = store.repository();
-  const put = (r: Resource, org: string) => repo.update(withCustodian(r, org));
-  const patient = (id: string, org: string, number: string, family: string, given: string): Resource => ({
-    resourceType: 'Patient',
-    id,
-    identifier: [{ system: RESIDENT_ID_SYSTEM, value: number }],
-    name: [{ use: 'official', family, given: [given] }],
-    managingOrganization: { reference: `Organization/${org}` },
-  });
-  await put({ resourceType: 'Organization', id: 'h1', name: '市第一医院' }, 'h1');
-  await put({ resourceType: 'Organization', id: 'h2', name: '社区卫生服务中心' }, 'h2');
-  await put(patient('pA', 'h1', RESIDENT_NUMBER, '张', '伟'), 'h1');
-  await put(patient('pB', 'h2', RESIDENT_NUMBER, '张', '伟'), 'h2');
-  await put(patient('pC', 'h2', '350203199001011234', '李', '娜'), 'h2');
+const patient = (id: string, org: string, number: string, family: string, given: string): Patient => ({
+  resourceType: 'Patient',
+  id,
+  identifier: [{ system: RESIDENT_ID_SYSTEM, value: number }],
+  name: [{ use: 'official', family, given: [given] }],
+  managingOrganization: { reference: `Organization/${org}` },
+});
+
+/** 张伟 has a record at h1 (pA, treated there) and one at h2 (pB); 李娜 one at h2 (pC). */
+async function fixture() {
+  const fx = await createRegistryFixture(PRINCIPALS);
   const end = new Date(Date.now() - 86_400_000).toISOString();
   const encounter: Resource = {
     resourceType: 'Encounter',
@@ -65,61 +44,25 @@ async function seed(store: Awaited<ReturnType<typeof createTestStore>>): Promise
     serviceProvider: { reference: 'Organization/h1' },
     period: { start: end, end },
   };
-  await put(encounter, 'h1');
-  // The resident registry's linker writes these in production.
-  const links = store.database.sql;
-  for (const [id, person] of [
-    ['pA', 'person-1'],
-    ['pB', 'person-1'],
-    ['pC', 'person-2'],
-  ] as const) {
-    const [row] = await links`select 1 from patient_person where patient_id = ${id}`;
-    if (!row) await links`insert into patient_person (patient_id, person_id) values (${id}, ${person})`;
-  }
-}
-
-async function fixture() {
-  const store = await createTestStore({ registryPollMs: 0 });
-  const sql = store.database.sql;
-  const audit = await openAuditLog({ sql });
-  const cards = await openHealthCards({
-    sql,
-    keyEncryptionKey: randomBytes(32),
-    issuer: ISSUER,
-    areaCode: '350203',
-  });
-  const app = createApp({
-    store,
-    registry: store.registry,
-    validator: createValidator(),
-    projector: createProjector(),
-    logger: pino({ level: 'silent' }),
-    config: { baseUrl: 'http://test.local', maxBodyBytes: 1 << 20, defaultCount: 20, maxCount: 100 },
-    operations: healthCardOperations({ cards, persons: pgPersonDirectory(sql) }),
-    auth: {
-      verify: async (token) => {
-        const p = PRINCIPALS[token];
-        if (!p) throw new Error('unknown test token');
-        return p;
-      },
-      authorize: (p) => authorize(p),
-      audit,
-    },
-  });
-  await seed(store);
+  const seed: [Resource, keyof typeof PRINCIPALS][] = [
+    [{ resourceType: 'Organization', id: 'h1', name: '市第一医院' }, 'h1'],
+    [{ resourceType: 'Organization', id: 'h2', name: '社区卫生服务中心' }, 'h2'],
+    [patient('pA', 'h1', RESIDENT_NUMBER, '张', '伟'), 'h1'],
+    [patient('pB', 'h2', RESIDENT_NUMBER, '张', '伟'), 'h2'],
+    [patient('pC', 'h2', '350203199001011234', '李', '娜'), 'h2'],
+    [encounter, 'h1'],
+  ];
+  for (const [resource, token] of seed) expect(await fx.put(resource, token)).toBe(201);
+  // The linker put both of 张伟's records under one person as they were written.
+  const zhang = await fx.personOf('pA');
+  expect(await fx.personOf('pB')).toBe(zhang);
+  expect(await fx.personOf('pC')).not.toBe(zhang);
   async function call(who: string, method: string, path: string, params?: Record<string, string>) {
     const body: Parameters | undefined = params && {
       resourceType: 'Parameters',
       parameter: Object.entries(params).map(([name, valueString]) => ({ name, valueString })),
     };
-    const res = await app.request(`/fhir/R4/${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${who}`,
-        ...(body ? { 'content-type': 'application/fhir+json' } : {}),
-      },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
+    const res = await fx.fhir(path, who, { method, ...(body ? { body: JSON.stringify(body) } : {}) });
     return { status: res.status, body: (await res.json()) as Resource };
   }
   const value = (body: Resource, name: string) => {
@@ -127,14 +70,12 @@ async function fixture() {
     return p?.valueString ?? p?.valueCode ?? p?.valueBoolean;
   };
   return {
-    cards,
-    audit,
+    cards: fx.cards,
+    audit: fx.audit,
+    zhang,
     call,
     value,
-    async [Symbol.asyncDispose]() {
-      await audit.close();
-      await store[Symbol.asyncDispose]();
-    },
+    [Symbol.asyncDispose]: () => fx[Symbol.asyncDispose](),
   };
 }
 
@@ -150,7 +91,9 @@ describe('health card operations', () => {
     expect(fx.value(issued.body, 'status')).toBe('active');
     expect((await fx.call('doctorH1', 'POST', 'Patient/pA/$health-card-issue', {})).status).toBe(409);
     // By golden person id, too; the same person already holds a card.
-    expect((await fx.call('doctorH1', 'POST', 'Patient/person-1/$health-card-issue', {})).status).toBe(409);
+    expect((await fx.call('doctorH1', 'POST', `Patient/${fx.zhang}/$health-card-issue`, {})).status).toBe(
+      409,
+    );
     expect((await fx.call('doctorH1', 'POST', 'Patient/pC/$health-card-issue', {})).status).toBe(404);
     expect((await fx.call('doctorH3', 'POST', 'Patient/pA/$health-card-issue', {})).status).toBe(404);
     for (const who of ['resident', 'adminH1', 'analyst'])
@@ -159,7 +102,7 @@ describe('health card operations', () => {
 
   it('looks a resident up by card: only visible records, bad check digit is invalid, audited', async () => {
     await using fx = await fixture();
-    const number = (await fx.cards.issue('person-1', 'acct-desk')).number;
+    const number = (await fx.cards.issue(fx.zhang, 'acct-desk')).number;
     const seen = await fx.call('doctorH1', 'GET', `Patient/$health-card-lookup?number=${number}`);
     expect(seen.status).toBe(200);
     expect(ids(seen.body).sort()).toEqual(['pA', 'pB']);
@@ -192,14 +135,14 @@ describe('health card operations', () => {
 
   it('gives the resident and a clinician a QR payload that verifies offline and online', async () => {
     await using fx = await fixture();
-    const number = (await fx.cards.issue('person-1', 'acct-desk')).number;
+    const number = (await fx.cards.issue(fx.zhang, 'acct-desk')).number;
     const own = await fx.call('resident', 'GET', '$health-card-qr');
     expect(own.status).toBe(200);
     const payload = String(fx.value(own.body, 'payload'));
     expect(fx.value(own.body, 'number')).toBe(number);
     const jwks = await healthCardJwks(fx.cards);
     const offline = await verifyHealthCardOffline(payload, jwks as HealthCardJwks, {
-      issuer: ISSUER,
+      issuer: CARD_ISSUER,
       name: '张伟',
     });
     expect(offline).toMatchObject({ valid: true, card: number, nameMatches: true });
@@ -219,7 +162,7 @@ describe('health card operations', () => {
 
   it('revokes on loss: online verification fails, lookup warns, a new card can be issued', async () => {
     await using fx = await fixture();
-    const number = (await fx.cards.issue('person-1', 'acct-desk')).number;
+    const number = (await fx.cards.issue(fx.zhang, 'acct-desk')).number;
     const payload = await fx.cards.qrPayload(number, '张伟');
     expect(
       (await fx.call('doctorH3', 'POST', 'Patient/pA/$health-card-revoke', { reason: 'lost' })).status,

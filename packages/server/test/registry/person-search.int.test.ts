@@ -43,7 +43,10 @@ beforeAll(async () => {
   system = await fx.systemToken('platform');
   h1 = await fx.systemToken('h1-his', { organization: 'h1' });
   const h2 = await fx.systemToken('h2-his', { organization: 'h2' });
-  const put = async (r: Patient | Observation | { resourceType: 'Organization'; id: string }, token: string) =>
+  const put = async (
+    r: Patient | Observation | { resourceType: 'Organization'; id: string },
+    token: string,
+  ) =>
     expect(
       (await fx.fhir(`${r.resourceType}/${r.id}`, token, { method: 'PUT', body: JSON.stringify(r) })).status,
     ).toBeLessThan(300);

@@ -3,16 +3,22 @@
  * the API, `$match` and `$ihe-pix` limited to what the caller may see, the golden record and
  * `Patient.link`, merge/unmerge and the review queue for the platform operator only.
  */
-import type { Bundle, Encounter, Parameters, Patient } from '@medplum/fhirtypes';
+import type { Bundle, Encounter, OperationOutcome, Parameters, Patient } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AccessFixture, createAccessFixture } from '../access/access-fixture.ts';
+import { createRegistryFixture, type RegistryFixture, system, user } from './registry-fixture.ts';
 
 const ID = 'https://yiyun.dev/fhir/sid/cn-resident-id';
 const NUMBER = '350203198003071231';
-let fx: AccessFixture;
-let system: string;
-let doctor: string;
-let admin: string;
+let fx: RegistryFixture;
+
+/** Bearer tokens of the test are the principals' names. */
+const PRINCIPALS = {
+  platform: system('platform'),
+  h1: system('h1-his', 'h1'),
+  h2: system('h2-his', 'h2'),
+  doctor: user('doc', ['clinician'], { organization: 'h1' }),
+  admin: user('steward', ['platform-admin']),
+};
 
 const zhang = (id: string, org: string, extra: Partial<Patient> = {}): Patient => ({
   resourceType: 'Patient',
@@ -29,31 +35,14 @@ async function json<T>(res: Response): Promise<T> {
 }
 
 beforeAll(async () => {
-  fx = await createAccessFixture();
-  system = await fx.systemToken('platform');
-  const h1 = await fx.systemToken('h1-his', { organization: 'h1' });
-  const h2 = await fx.systemToken('h2-his', { organization: 'h2' });
-  const put = (r: Patient | Encounter, token: string) =>
-    fx.fhir(`${r.resourceType}/${r.id}`, token, { method: 'PUT', body: JSON.stringify(r) });
-  for (const [org, token] of [
-    ['h1', h1],
-    ['h2', h2],
-  ] as const)
-    expect((await put({ resourceType: 'Organization', id: org } as never, system)).status).toBeLessThan(300),
-      void token;
-  expect((await put(zhang('a', 'h1', { identifier: [{ system: ID, value: NUMBER }] }), h1)).status).toBe(201);
-  expect(
-    (
-      await put(
-        zhang('b', 'h2', { identifier: [{ system: ID, value: NUMBER }], name: [{ text: 'ZHANG WEI' }] }),
-        h2,
-      )
-    ).status,
-  ).toBe(201);
-  expect(
-    (await put(zhang('c', 'h2', { name: [{ text: '李娜' }], gender: 'female', birthDate: '1991-01-02' }), h2))
-      .status,
-  ).toBe(201);
+  fx = await createRegistryFixture(PRINCIPALS);
+  for (const org of ['h1', 'h2'])
+    expect(await fx.put({ resourceType: 'Organization', id: org }, 'platform')).toBe(201);
+  expect(await fx.put(zhang('a', 'h1', { identifier: [{ system: ID, value: NUMBER }] }), 'h1')).toBe(201);
+  const b = zhang('b', 'h2', { identifier: [{ system: ID, value: NUMBER }], name: [{ text: 'ZHANG WEI' }] });
+  expect(await fx.put(b, 'h2')).toBe(201);
+  const c = zhang('c', 'h2', { name: [{ text: '李娜' }], gender: 'female', birthDate: '1991-01-02' });
+  expect(await fx.put(c, 'h2')).toBe(201);
   // Doctor at h1 treats a: a care relationship with a's person (b included), none with c.
   const enc: Encounter = {
     resourceType: 'Encounter',
@@ -63,9 +52,7 @@ beforeAll(async () => {
     subject: { reference: 'Patient/a' },
     serviceProvider: { reference: 'Organization/h1' },
   };
-  expect((await put(enc, h1)).status).toBe(201);
-  doctor = (await fx.userToken({ username: 'doc', roles: ['clinician'], organization: 'h1' })).token;
-  admin = (await fx.userToken({ username: 'steward', roles: ['platform-admin'] })).token;
+  expect(await fx.put(enc, 'h1')).toBe(201);
 });
 afterAll(async () => {
   await fx[Symbol.asyncDispose]();
@@ -82,12 +69,12 @@ const matchBody = (p: Patient) =>
 
 describe('linked on write, served with links', () => {
   it('a write through the API is linked before the response: the records share a golden record', async () => {
-    const a = await json<Patient>(await fx.fhir('Patient/a', system));
-    const b = await json<Patient>(await fx.fhir('Patient/b', system));
+    const a = await json<Patient>(await fx.fhir('Patient/a', 'platform'));
+    const b = await json<Patient>(await fx.fhir('Patient/b', 'platform'));
     const golden = a.link?.find((l) => l.type === 'refer')?.other?.reference;
     expect(golden).toMatch(/^Patient\//);
     expect(b.link?.find((l) => l.type === 'refer')?.other?.reference).toBe(golden);
-    const g = await json<Patient>(await fx.fhir(golden!, system));
+    const g = await json<Patient>(await fx.fhir(golden!, 'platform'));
     expect(g.meta?.tag?.[0]?.code).toBe('golden');
     expect(g.link?.map((l) => l.other?.reference).sort()).toEqual(['Patient/a', 'Patient/b']);
     expect(g.identifier?.[0]).toMatchObject({ system: ID, value: NUMBER });
@@ -98,7 +85,7 @@ describe('$match', () => {
   it('scores candidates with match-grade and evidence, and shows a clinician only what they may see', async () => {
     const query = zhang('q', 'h1', { name: [{ text: '张伟' }] });
     const all = await json<Bundle>(
-      await fx.fhir('Patient/$match', system, { method: 'POST', body: matchBody(query) }),
+      await fx.fhir('Patient/$match', 'platform', { method: 'POST', body: matchBody(query) }),
     );
     const ids = all.entry?.map((e) => e.resource?.id);
     expect(ids).toEqual(expect.arrayContaining(['a', 'b']));
@@ -111,17 +98,17 @@ describe('$match', () => {
     expect(JSON.stringify(top?.search?.extension)).toContain('birthDate');
     const lina = zhang('q', 'h1', { name: [{ text: '李娜' }], gender: 'female', birthDate: '1991-01-02' });
     const asSystem = await json<Bundle>(
-      await fx.fhir('Patient/$match', system, { method: 'POST', body: matchBody(lina) }),
+      await fx.fhir('Patient/$match', 'platform', { method: 'POST', body: matchBody(lina) }),
     );
     expect(asSystem.entry?.map((e) => e.resource?.id)).toContain('c');
     const asDoctor = await json<Bundle>(
-      await fx.fhir('Patient/$match', doctor, { method: 'POST', body: matchBody(lina) }),
+      await fx.fhir('Patient/$match', 'doctor', { method: 'POST', body: matchBody(lina) }),
     );
     expect(asDoctor.total).toBe(0);
   });
 
   it('rejects a body without a Patient with an OperationOutcome', async () => {
-    const res = await fx.fhir('Patient/$match', system, {
+    const res = await fx.fhir('Patient/$match', 'platform', {
       method: 'POST',
       body: JSON.stringify({ resourceType: 'Parameters' }),
     });
@@ -134,7 +121,7 @@ describe('$ihe-pix', () => {
   it('cross-references the resident ID to the records and golden record of the person', async () => {
     const res = await fx.fhir(
       `Patient/$ihe-pix?sourceIdentifier=${encodeURIComponent(`${ID}|${NUMBER}`)}`,
-      doctor,
+      'doctor',
     );
     expect(res.status).toBe(200);
     const out = await json<Parameters>(res);
@@ -142,7 +129,7 @@ describe('$ihe-pix', () => {
     expect(refs).toEqual(expect.arrayContaining(['Patient/a', 'Patient/b']));
     const unknown = await fx.fhir(
       `Patient/$ihe-pix?sourceIdentifier=${encodeURIComponent(`${ID}|110105194912310021`)}`,
-      doctor,
+      'doctor',
     );
     expect(unknown.status).toBe(404);
   });
@@ -157,11 +144,11 @@ describe('stewardship', () => {
         { name: 'target-patient', valueReference: { reference: 'Patient/a' } },
       ],
     });
-    expect((await fx.fhir('Patient/$merge', doctor, { method: 'POST', body })).status).toBe(403);
-    const merged = await fx.fhir('Patient/$merge', admin, { method: 'POST', body });
+    expect((await fx.fhir('Patient/$merge', 'doctor', { method: 'POST', body })).status).toBe(403);
+    const merged = await fx.fhir('Patient/$merge', 'admin', { method: 'POST', body });
     expect(merged.status).toBe(200);
-    const a = await json<Patient>(await fx.fhir('Patient/a', system));
-    const c = await json<Patient>(await fx.fhir('Patient/c', system));
+    const a = await json<Patient>(await fx.fhir('Patient/a', 'platform'));
+    const c = await json<Patient>(await fx.fhir('Patient/c', 'platform'));
     const golden = a.link?.find((l) => l.type === 'refer')?.other?.reference;
     expect(c.link?.find((l) => l.type === 'refer')?.other?.reference).toBe(golden);
     const cPerson = (
@@ -171,18 +158,18 @@ describe('stewardship', () => {
       resourceType: 'Parameters',
       parameter: [{ name: 'source-patient', valueReference: { reference: `Patient/${cPerson}` } }],
     });
-    const res = await fx.fhir('Patient/$unmerge', admin, { method: 'POST', body: undo });
+    const res = await fx.fhir('Patient/$unmerge', 'admin', { method: 'POST', body: undo });
     expect(res.status).toBe(200);
-    const after = await json<Patient>(await fx.fhir('Patient/c', system));
+    const after = await json<Patient>(await fx.fhir('Patient/c', 'platform'));
     expect(after.link?.find((l) => l.type === 'refer')?.other?.reference).toBe(`Patient/${cPerson}`);
   });
 
   it('the review queue is listed and decided by the operator only', async () => {
-    expect((await fx.fhir('$mpi-review-queue', doctor)).status).toBe(403);
-    const res = await fx.fhir('$mpi-review-queue', admin);
+    expect((await fx.fhir('$mpi-review-queue', 'doctor')).status).toBe(403);
+    const res = await fx.fhir('$mpi-review-queue', 'admin');
     expect(res.status).toBe(200);
     expect((await json<Parameters>(res)).parameter?.[0]).toMatchObject({ name: 'total' });
-    const bad = await fx.fhir('$mpi-review-decide', admin, {
+    const bad = await fx.fhir('$mpi-review-decide', 'admin', {
       method: 'POST',
       body: JSON.stringify({
         resourceType: 'Parameters',
@@ -193,5 +180,21 @@ describe('stewardship', () => {
       }),
     });
     expect(bad.status).toBe(404);
+  });
+
+  it('a string input given as another type is invalid rather than taken as absent', async () => {
+    const res = await fx.fhir('$mpi-review-decide', 'admin', {
+      method: 'POST',
+      body: JSON.stringify({
+        resourceType: 'Parameters',
+        parameter: [
+          { name: 'item', valueString: '999' },
+          { name: 'decision', valueBoolean: true },
+        ],
+      }),
+    });
+    expect(res.status).toBe(400);
+    const outcome = await json<OperationOutcome>(res);
+    expect(outcome.issue?.[0]?.diagnostics).toBe('Parameter decision must be a string');
   });
 });

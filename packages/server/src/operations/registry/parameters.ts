@@ -2,7 +2,10 @@ import type { Parameters, ParametersParameter } from '@medplum/fhirtypes';
 import { AppError } from '@yiyun/fhir';
 import type { FhirContext, FhirRequest } from '../../fhir/types.ts';
 
-/** Reads an operation's input: a Parameters body (POST) or query parameters (GET). */
+/**
+ * Reads an operation's input: a Parameters body (POST) or query parameters (GET). Shared by the
+ * registry and health card operations; the one place their inputs are read.
+ */
 export function inputParameter(req: FhirRequest, name: string): ParametersParameter | undefined {
   const body = req.body as Parameters | undefined;
   if (body !== undefined && body !== null) {
@@ -14,14 +17,22 @@ export function inputParameter(req: FhirRequest, name: string): ParametersParame
   return value === null ? undefined : { name, valueString: value };
 }
 
+/**
+ * A string input, from the query or a Parameters body: `valueString`, `valueCode`, `valueId`, an
+ * Identifier's `value` or an integer as text. Present with any other value is `invalid`.
+ */
 export function stringParameter(req: FhirRequest, name: string): string | undefined {
   const p = inputParameter(req, name);
-  return (
-    p?.valueString ??
-    p?.valueCode ??
-    p?.valueId ??
-    (p?.valueInteger !== undefined ? String(p.valueInteger) : undefined)
-  );
+  if (!p) return undefined;
+  const value =
+    p.valueString ??
+    p.valueCode ??
+    p.valueId ??
+    p.valueIdentifier?.value ??
+    (p.valueInteger !== undefined ? String(p.valueInteger) : undefined);
+  // A body is not validated against the definition: `valueString: 5` must not reach the handler.
+  if (typeof value !== 'string') throw new AppError('invalid', `Parameter ${name} must be a string`);
+  return value;
 }
 
 /** A `Patient/<id>` reference (or a bare id) from a Reference or string parameter. */
