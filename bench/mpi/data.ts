@@ -54,3 +54,14 @@ export function truePersons(dir: string): Map<string, string> {
   }
   return map;
 }
+
+/** Patient ids of foreign residents (Latin-alphabet names), from the ground truth's `nationality`. */
+export function foreignPatients(dir: string): Set<string> {
+  const ids = new Set<string>();
+  for (const line of readFileSync(join(dir, 'ground-truth/persons.ndjson'), 'utf8').split('\n')) {
+    if (!line) continue;
+    const t = JSON.parse(line) as { patient: string; nationality?: string };
+    if (t.nationality) ids.add(t.patient);
+  }
+  return ids;
+}

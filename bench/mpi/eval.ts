@@ -11,7 +11,7 @@ import { ResidentRegistry } from '@yiyun/mpi';
 import { asQueryable, type Store } from '@yiyun/store';
 import { createTestStore } from '@yiyun/store/testing';
 import { machineLine } from '../lib/machine.ts';
-import { importPatients, synthRegion, truePersons } from './data.ts';
+import { foreignPatients, importPatients, synthRegion, truePersons } from './data.ts';
 import { type LinkageQuality, linkageQuality } from './metrics.ts';
 
 const { values } = parseArgs({
@@ -26,6 +26,7 @@ process.env['YIYUN_TEST_STORE'] = values.store;
 async function measure(
   store: Store,
   truth: Map<string, string>,
+  only?: ReadonlySet<string>,
 ): Promise<LinkageQuality & { review: number }> {
   const q = asQueryable(store.database.sql);
   const links = await q.unsafe<{ patient_id: string; person_id: string }[]>(
@@ -35,9 +36,12 @@ async function measure(
     `select count(distinct patient_id)::text as n from mpi_review where status = 'open'`,
   );
   const predicted = new Map(
-    links.filter((l) => truth.has(l.patient_id)).map((l) => [l.patient_id, l.person_id]),
+    links
+      .filter((l) => truth.has(l.patient_id) && (!only || only.has(l.patient_id)))
+      .map((l) => [l.patient_id, l.person_id]),
   );
-  return { ...linkageQuality(predicted, truth), review: Number(open[0]?.n ?? 0) };
+  const subset = only ? new Map([...truth].filter(([id]) => only.has(id))) : truth;
+  return { ...linkageQuality(predicted, subset), review: only ? Number.NaN : Number(open[0]?.n ?? 0) };
 }
 
 function line(label: string, q: LinkageQuality & { review: number }, seconds: number): string {
@@ -77,6 +81,12 @@ await registry.requeueAll();
 await registry.drain();
 const final = await measure(store, truth);
 console.log(line('trained model', final, (performance.now() - t) / 1000));
+// Foreign residents alone (Latin-alphabet names, passports): a small group the totals would hide.
+const foreign = foreignPatients(dir);
+const latin = await measure(store, truth, foreign);
+console.log(
+  `foreign residents: ${latin.records} records — precision ${latin.precision.toFixed(5)}  recall ${latin.recall.toFixed(5)}  false merges ${latin.falseMerges}`,
+);
 const ok = final.precision >= 0.999 && final.recall >= 0.99 && final.review / final.records <= 0.02;
 console.log(ok ? 'targets met' : 'TARGETS NOT MET');
 process.exitCode = ok ? 0 : 1;

@@ -7,7 +7,7 @@
  * 2. `Patient/$match` over HTTP against `yiyun serve` on the linked registry: latency percentiles.
  * Prints a Markdown section for BENCHMARKS.md; raw figures go to bench/out/mpi-results.json.
  */
-import { createReadStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -27,6 +27,8 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: 'bench-mpi' },
     seconds: { type: 'string', default: '30' },
     concurrency: { type: 'string', default: '4' },
+    // A database kept for later runs: created and loaded when empty, reused (phase 1 skipped) when not.
+    'database-url': { type: 'string' },
   },
 });
 const residents = Number(args.residents);
@@ -43,6 +45,14 @@ const log = (label: string, value: unknown) => {
   console.log(`${label}: ${JSON.stringify(value)}`);
 };
 
+/**
+ * Lines read lazily: a readline interface created before its iterator is awaited loses what it
+ * reads meanwhile (the worker pool takes seconds to start).
+ */
+async function* fileLines(path: string): AsyncGenerator<string> {
+  yield* createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
+}
+
 let t = performance.now();
 let lastShown = 0;
 const dir = await patientsRegion(residents, args.seed, (done, total) => {
@@ -53,100 +63,101 @@ const dir = await patientsRegion(residents, args.seed, (done, total) => {
 });
 log('generate', { seconds: (performance.now() - t) / 1000, dir });
 
-await using db = await createTestDatabase();
-const store = await openStore({ databaseUrl: db.url });
+await using fresh = args['database-url'] ? undefined : await createTestDatabase();
+const databaseUrl = args['database-url'] ?? fresh!.url;
+const store = await openStore({ databaseUrl });
 const registry = await ResidentRegistry.open({ database: store.database });
 const q = asQueryable(store.database.sql);
-
-// 1. Bulk import with linking alongside, as the platform's background linker does.
-const validator = createValidator({ schema: createFhirSchema() });
-let peakRss = 0;
-let peakHeap = 0;
-const sampler = setInterval(() => {
-  const m = process.memoryUsage();
-  peakRss = Math.max(peakRss, m.rss);
-  peakHeap = Math.max(peakHeap, m.heapUsed);
-}, 250);
-let importing = true;
-let linked = 0;
-let newPersons = 0;
-let reviews = 0;
-let busySeconds = 0;
-t = performance.now();
-const linker = (async () => {
-  for (;;) {
-    const started = performance.now();
-    const report = await registry.drain();
-    if (report.linked) busySeconds += (performance.now() - started) / 1000;
-    linked += report.linked;
-    newPersons += report.newPersons;
-    reviews += report.reviews;
-    if (report.linked === 0) {
-      if (!importing) return;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-})();
-/**
- * Lines read lazily: a readline interface created before its iterator is awaited loses what it
- * reads meanwhile (the worker pool takes seconds to start).
- */
-async function* fileLines(path: string): AsyncGenerator<string> {
-  yield* createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
-}
-let imported = 0;
-let lastProgress = 0;
-for (const type of ['Organization', 'Patient']) {
-  const report = await importNdjson([{ name: type, lines: fileLines(join(dir, `${type}.ndjson`)) }], {
-    database: store.database,
-    registry: store.registry,
-    validate: (r) => validator.assertValid(r),
-    workers: 2, // as `$import` runs
-    onProgress: (p) => {
-      if (p.created - lastProgress >= 100_000) {
-        lastProgress = p.created;
-        console.error(`imported ${p.created} ${type}, linked ${linked}`);
-      }
-    },
-  });
-  if (report.failed) throw new Error(`${report.failed} ${type} lines failed: ${report.issues[0]?.message}`);
-  if (type === 'Patient') imported = report.created;
-}
-const importSeconds = (performance.now() - t) / 1000;
-const linkedWhenImportEnded = linked;
-importing = false;
-await linker;
-const linkSeconds = (performance.now() - t) / 1000;
-clearInterval(sampler);
-const size = await q.unsafe<{ persons: string; blocks: string }[]>(
-  'select (select count(*) from mpi_person)::text as persons, (select count(*) from mpi_block)::text as blocks',
+const already = Number(
+  (await q.unsafe<{ n: string }[]>(`select count(*)::text as n from resource where type = 'Patient'`))[0]?.n,
 );
-log('bulkImport', {
-  patients: imported,
-  importSeconds,
-  importPerSecond: imported / importSeconds,
-  linked,
-  linkedWhenImportEnded,
-  linkSeconds,
-  linkPerSecond: linked / linkSeconds,
-  linkerBusySeconds: busySeconds,
-  linkPerBusySecond: linked / busySeconds,
-  lagAtImportEndSeconds: linkSeconds - importSeconds,
-  newPersons,
-  reviews,
-  persons: Number(size[0]?.persons),
-  blockRows: Number(size[0]?.blocks),
-  peakRss: mb(peakRss),
-  peakHeap: mb(peakHeap),
-});
+let imported = already;
+if (already === 0) await bulkImportWithLinking();
+else console.log(`reusing ${databaseUrl}: ${already} Patients loaded`);
 await store.close();
+
+async function bulkImportWithLinking(): Promise<void> {
+  // 1. Bulk import with linking alongside, as the platform's background linker does.
+  const validator = createValidator({ schema: createFhirSchema() });
+  let peakRss = 0;
+  let peakHeap = 0;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  }, 250);
+  let importing = true;
+  let linked = 0;
+  let newPersons = 0;
+  let reviews = 0;
+  let busySeconds = 0;
+  t = performance.now();
+  const linker = (async () => {
+    for (;;) {
+      const started = performance.now();
+      const report = await registry.drain();
+      if (report.linked) busySeconds += (performance.now() - started) / 1000;
+      linked += report.linked;
+      newPersons += report.newPersons;
+      reviews += report.reviews;
+      if (report.linked === 0) {
+        if (!importing) return;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  })();
+  let lastProgress = 0;
+  for (const type of ['Organization', 'Patient']) {
+    const report = await importNdjson([{ name: type, lines: fileLines(join(dir, `${type}.ndjson`)) }], {
+      database: store.database,
+      registry: store.registry,
+      validate: (r) => validator.assertValid(r),
+      workers: 2, // as `$import` runs
+      onProgress: (p) => {
+        if (p.created - lastProgress >= 100_000) {
+          lastProgress = p.created;
+          console.error(`imported ${p.created} ${type}, linked ${linked}`);
+        }
+      },
+    });
+    if (report.failed) throw new Error(`${report.failed} ${type} lines failed: ${report.issues[0]?.message}`);
+    if (type === 'Patient') imported = report.created;
+  }
+  const importSeconds = (performance.now() - t) / 1000;
+  const linkedWhenImportEnded = linked;
+  importing = false;
+  await linker;
+  const linkSeconds = (performance.now() - t) / 1000;
+  clearInterval(sampler);
+  const size = await q.unsafe<{ persons: string; blocks: string }[]>(
+    'select (select count(*) from mpi_person)::text as persons, (select count(*) from mpi_block)::text as blocks',
+  );
+  log('bulkImport', {
+    patients: imported,
+    importSeconds,
+    importPerSecond: imported / importSeconds,
+    linked,
+    linkedWhenImportEnded,
+    linkSeconds,
+    linkPerSecond: linked / linkSeconds,
+    linkerBusySeconds: busySeconds,
+    linkPerBusySecond: linked / busySeconds,
+    lagAtImportEndSeconds: linkSeconds - importSeconds,
+    newPersons,
+    reviews,
+    persons: Number(size[0]?.persons),
+    blockRows: Number(size[0]?.blocks),
+    peakRss: mb(peakRss),
+    peakHeap: mb(peakHeap),
+  });
+}
 
 // 2. $match over HTTP: demographics of registered records with fields left out, as a desk types them.
 const patients: Patient[] = [];
-const lines = readFileSync(join(dir, 'Patient.ndjson'), 'utf8').split('\n');
-const stride = Math.max(1, Math.floor(lines.length / 5000));
-for (let i = 0; i < lines.length; i += stride) if (lines[i]) patients.push(JSON.parse(lines[i]!) as Patient);
-lines.length = 0;
+const stride = Math.max(1, Math.floor(imported / 5000));
+let lineNo = 0;
+for await (const line of fileLines(join(dir, 'Patient.ndjson')))
+  if (line && lineNo++ % stride === 0) patients.push(JSON.parse(line) as Patient);
 const queryOf = (p: Patient, i: number): Patient => {
   const { id: _id, meta: _meta, managingOrganization: _org, ...rest } = p;
   const keep = i % 3;
@@ -157,7 +168,7 @@ const queryOf = (p: Patient, i: number): Patient => {
     ...(keep === 1 ? { telecom: [] } : {}),
   };
 };
-const server = await startBenchServer({ databaseUrl: db.url, dataDir: join(outDir, 'mpi-server-data') });
+const server = await startBenchServer({ databaseUrl, dataDir: join(outDir, 'mpi-server-data') });
 try {
   const call = async (i: number) => {
     const res = await server.http('/fhir/R4/Patient/$match', {

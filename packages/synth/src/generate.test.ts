@@ -86,7 +86,10 @@ describe('a 5,000-resident region', () => {
   });
 
   it('writes valid, unique resident IDs and FHIR ids', () => {
-    const ids = primaries().map(
+    // Foreign residents hold passports instead (see the next test).
+    const citizens = primaries().filter((p) => p['extension'] === undefined);
+    expect(citizens.length).toBeGreaterThan(4800);
+    const ids = citizens.map(
       (p) =>
         (p['identifier'] as { system: string; value: string }[]).find((i) =>
           i.system.endsWith('cn-resident-id'),
@@ -102,6 +105,30 @@ describe('a 5,000-resident region', () => {
       ).toBe(true);
       expect(new Set(rid).size, type).toBe(rid.length);
     }
+  });
+
+  it('registers about 1 % of households as foreigners with passports and Latin names', () => {
+    const persons = run.readNdjson('ground-truth/persons.ndjson');
+    const foreign = persons.filter((p) => typeof p['nationality'] === 'string');
+    const households = new Set(
+      foreign.filter((p) => p['primary'] === true).map((p) => String(p['person']).split('-')[1]),
+    );
+    const share = households.size / run.summary.households;
+    expect(share).toBeGreaterThan(0.005);
+    expect(share).toBeLessThan(0.016);
+    const ids = new Set(foreign.map((p) => p['patient']));
+    const patients = all('Patient').filter((p) => ids.has(p['id']));
+    expect(patients.length).toBe(foreign.length);
+    for (const p of patients) {
+      const name = (p['name'] as { family: string; given: string[] }[])[0];
+      expect(`${name?.family} ${name?.given.join(' ')}`).toMatch(/^[\p{Script=Latin} '.-]+$/u);
+      expect((p['name'] as unknown[]).length).toBe(1);
+      const systems = (p['identifier'] as { system: string }[]).map((i) => i.system);
+      expect(systems.some((s) => s.endsWith('cn-resident-id'))).toBe(false);
+    }
+    // Their care runs like everyone's: encounters reference their records.
+    const refs = new Set(all('Encounter').map((e) => (e['subject'] as { reference: string }).reference));
+    expect(patients.some((p) => refs.has(`Patient/${String(p['id'])}`))).toBe(true);
   });
 
   it('resolves every reference within the output', () => {

@@ -2,7 +2,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateRegion, type SynthOptions, type SynthSummary } from './generate.ts';
+import { buildHousehold, createPopulationTables } from './population/household.ts';
+import type { Household } from './population/model.ts';
+import { createNameTables } from './population/names.ts';
+import { createDemography } from './population/people.ts';
+import { createRng } from './random/prng.ts';
+import { buildRegion } from './region/institutions.ts';
 import { ndjsonDirectorySink } from './sink/ndjson-sink.ts';
+import { addMonths, dayOf } from './util/dates.ts';
 
 export interface GeneratedRun {
   readonly dir: string;
@@ -54,4 +61,21 @@ export function collectReferences(value: unknown, out: string[] = []): string[] 
     }
   }
   return out;
+}
+
+/** Builds `households` households of a region the way `generateRegion` does, without care or output. */
+export function* sampleHouseholds(seed: string, households: number): Generator<Household> {
+  const root = createRng(`yiyun-synth/${seed}`);
+  const names = createNameTables();
+  const region = buildRegion(root.fork('region'), names, Math.ceil(households * 2.5));
+  const tables = createPopulationTables(names, createDemography());
+  const asOfDay = dayOf('2026-06-30');
+  const startDay = addMonths(asOfDay, -60);
+  let done = 0;
+  for (let index = 0; index < households; index++) {
+    const req = { index, firstOrdinal: done, maxMembers: 10, startDay, asOfDay };
+    const hh = buildHousehold(root.fork(`household/${index}`), tables, region, req);
+    done += hh.members.length;
+    yield hh;
+  }
 }

@@ -105,6 +105,11 @@ describe('$match', () => {
       await fx.fhir('Patient/$match', 'doctor', { method: 'POST', body: matchBody(lina) }),
     );
     expect(asDoctor.total).toBe(0);
+
+    await fx.audit.flush();
+    const events = await fx.audit.search({ agent: 'doc', count: 50, offset: 0 });
+    const matches = events.events.filter((e) => e.entity?.some((x) => x.description === '$match'));
+    expect(matches.length).toBeGreaterThan(0);
   });
 
   it('rejects a body without a Patient with an OperationOutcome', async () => {

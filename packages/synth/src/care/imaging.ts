@@ -2,6 +2,7 @@ import type { DiagnosticReport, ImagingStudy } from '@medplum/fhirtypes';
 import { IMAGING, type ImagingKey, SOP_CLASS } from '../data/catalog.ts';
 import { SYSTEMS } from '../data/systems.ts';
 import { dicomUid } from '../ids/uid.ts';
+import type { Person } from '../population/model.ts';
 import { isoDate, isoDateTime } from '../util/dates.ts';
 import type { Visit } from './clinical.ts';
 import { nextId, type PersonContext, patientRef } from './context.ts';
@@ -15,6 +16,16 @@ const FINDINGS: Record<ImagingKey, readonly [string, string]> = {
 };
 
 /** Writes an ImagingStudy and its imaging DiagnosticReport; returns the report id. */
+/**
+ * DICOM PN (PS3.5 §6.2.1.1): family^given^middle. Chinese residents get the alphabetic group in
+ * pinyin and the ideographic group in characters; foreigners only the alphabetic one.
+ */
+function dicomPersonName(p: Person): string {
+  if (p.kind === 'citizen') return `${p.familyPinyin}^${p.givenPinyin}=${p.family}^${p.given}`;
+  const { family, given, middle } = p.name;
+  return middle ? `${family}^${given}^${middle}` : `${family}^${given}`;
+}
+
 export function writeImaging(pc: PersonContext, visit: Visit, key: ImagingKey, abnormal: boolean): string {
   const proc = IMAGING[key];
   const studyUid = dicomUid(pc.rng);
@@ -71,7 +82,7 @@ export function writeImaging(pc: PersonContext, visit: Visit, key: ImagingKey, a
     bodyPart: proc.bodyPart,
     day: visit.day,
     patientId: pc.patientAt.get(visit.inst.id) ?? pc.person.patientId,
-    patientName: `${pc.person.familyPinyin}^${pc.person.givenPinyin}=${pc.person.family}^${pc.person.given}`,
+    patientName: dicomPersonName(pc.person),
     patientSex: pc.person.sex === 'male' ? 'M' : 'F',
     birthDate: isoDate(pc.person.birthDay).replaceAll('-', ''),
     accession,

@@ -1,7 +1,8 @@
 import type { EpisodeOfCare, Resource } from '@medplum/fhirtypes';
 import { SYSTEMS } from '../data/systems.ts';
+import { demographicsOf } from '../population/demographics.ts';
 import type { Household, Person } from '../population/model.ts';
-import { demographicsOf, patientResource } from '../population/patient.ts';
+import { patientResource } from '../population/patient.ts';
 import type { Rng } from '../random/prng.ts';
 import { corruptDemographics } from '../truth/duplicates.ts';
 import { isoDate } from '../util/dates.ts';
@@ -18,6 +19,7 @@ const DUPLICATE_RATE = 0.1;
 function writePatients(pc: PersonContext, duplicates: readonly [string, string][]): void {
   const { person, hh } = pc;
   const demo = demographicsOf(person, hh);
+  const nationality = person.kind === 'foreign' ? { nationality: person.nationality } : {};
   const mrn = (instId: string) =>
     `${instId.slice(4).toUpperCase()}-${hh.index}-${person.patientId.slice(person.patientId.lastIndexOf('-') + 1)}`;
   pc.out.push(
@@ -29,6 +31,7 @@ function writePatients(pc: PersonContext, duplicates: readonly [string, string][
     institution: hh.chc.id,
     primary: true,
     errors: [],
+    ...nationality,
   });
   for (const [instId, patientId] of duplicates) {
     const inst = hh.hospitals.find((h) => h.id === instId);
@@ -41,6 +44,7 @@ function writePatients(pc: PersonContext, duplicates: readonly [string, string][
       institution: instId,
       primary: false,
       errors,
+      ...nationality,
     });
   }
 }

@@ -1,3 +1,5 @@
+import { FOREIGN_PERMANENT_RESIDENCE_SYSTEM, PASSPORT_SYSTEM_PREFIX } from '@yiyun/fhir';
+
 /** Code systems and identifier systems used in the generated data (one place, so consumers can match). */
 export const SYSTEMS = {
   icd10: 'http://hl7.org/fhir/sid/icd-10',
@@ -17,6 +19,10 @@ export const SYSTEMS = {
   organizationType: 'http://terminology.hl7.org/CodeSystem/organization-type',
   identifierType: 'http://terminology.hl7.org/CodeSystem/v2-0203',
   v2Degree: 'http://terminology.hl7.org/CodeSystem/v2-0360',
+  iso3166: 'urn:iso:std:iso:3166', // ISO 3166-1 alpha-2 and alpha-3 country codes
+  // Passports: this prefix + ISO 3166-1 alpha-3 of the issuing country (`passportSystem` in @yiyun/fhir).
+  passportPrefix: PASSPORT_SYSTEM_PREFIX,
+  foreignPermanentResidence: FOREIGN_PERMANENT_RESIDENCE_SYSTEM, // 外国人永久居留身份证
   // Yiyun's own systems (no national FHIR namings exist for these yet).
   residentId: 'https://yiyun.dev/fhir/sid/cn-resident-id', // 公民身份号码, GB 11643
   healthCard: 'https://yiyun.dev/fhir/sid/cn-health-card', // 居民健康卡号

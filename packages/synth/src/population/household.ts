@@ -9,7 +9,14 @@ import { type Rng, sample, type WeightedTable, weightedTable } from '../random/p
 import { villageName } from '../region/institutions.ts';
 import { type Institution, type Region, subdistrictKey } from '../region/model.ts';
 import { ageAt, yearOf } from '../util/dates.ts';
-import type { Household, Person, Relationship, Sex } from './model.ts';
+import {
+  buildForeignPersons,
+  createForeignTables,
+  drawForeignNationality,
+  type ForeignHouseholdRequest,
+  type ForeignTables,
+} from './foreign.ts';
+import type { CitizenPerson, Household, Person, Relationship, Sex } from './model.ts';
 import { drawGivenName, drawSurname, type NameTables, toPinyin } from './names.ts';
 import {
   type Demography,
@@ -35,6 +42,7 @@ export interface PopulationTables {
   readonly demography: Demography;
   readonly districts: WeightedTable<District>;
   readonly sizes: WeightedTable<number>;
+  readonly foreign: ForeignTables;
 }
 
 export function createPopulationTables(names: NameTables, demography: Demography): PopulationTables {
@@ -43,6 +51,7 @@ export function createPopulationTables(names: NameTables, demography: Demography
     demography,
     districts: weightedTable(XIAMEN_DISTRICTS.map((d) => [d, d.population] as const)),
     sizes: weightedTable(HOUSEHOLD_SIZES),
+    foreign: createForeignTables(),
   };
 }
 
@@ -121,25 +130,22 @@ function hospitalsFor(rng: Rng, region: Region, district: District): Institution
   return [...new Set([nearest, other, third])];
 }
 
-/** Builds one household: address, members with names, IDs and phones, and the institutions it uses. */
-export function buildHousehold(
+function citizenMembers(
   rng: Rng,
   t: PopulationTables,
-  region: Region,
   req: HouseholdRequest,
-): Household {
-  const district = sample(rng, t.districts);
-  const subdistrict = rng.pick(district.subdistricts);
-  const { community, dwelling } = place(rng, district, subdistrict);
+  district: District,
+): { members: Person[]; householdPhone: string } {
   const drafts = draftMembers(rng, t, req);
   const names = surnames(rng, t, drafts);
   const householdPhone = drawMobile(rng);
-  const members: Person[] = drafts.map((d, m) => {
+  const members = drafts.map((d, m): CitizenPerson => {
     const family = names[m] ?? '王';
     const given = drawGivenName(rng, d.sex, yearOf(d.birthDay));
     const migrant = d.age >= 18 && rng.chance(d.age <= 65 ? 0.35 : 0.08);
     const ownPhone = d.age >= 18 && rng.chance(d.age >= 75 ? 0.5 : 0.8);
     return {
+      kind: 'citizen',
       key: `per-${req.index}-${m}`,
       patientId: `pat-${req.index}-${m}`,
       sex: d.sex,
@@ -156,6 +162,36 @@ export function buildHousehold(
       migrant,
     };
   });
+  return { members, householdPhone };
+}
+
+function foreignMembers(
+  rng: Rng,
+  t: PopulationTables,
+  req: Omit<ForeignHouseholdRequest, 'householdPhone'>,
+): { members: Person[]; householdPhone: string } {
+  const householdPhone = drawMobile(rng);
+  const members = buildForeignPersons(rng, t.foreign, t.demography, { ...req, householdPhone });
+  return { members, householdPhone };
+}
+
+/**
+ * Builds one household: address, members with names, IDs and phones, and the institutions it uses.
+ * About 1 % are foreign households (`population/foreign.ts`); the rest are Chinese residents.
+ */
+export function buildHousehold(
+  rng: Rng,
+  t: PopulationTables,
+  region: Region,
+  req: HouseholdRequest,
+): Household {
+  const nationality = drawForeignNationality(rng, t.foreign);
+  const district = sample(rng, t.districts);
+  const subdistrict = rng.pick(district.subdistricts);
+  const { community, dwelling } = place(rng, district, subdistrict);
+  const { members, householdPhone } = nationality
+    ? foreignMembers(rng, t, { ...req, district, nationality })
+    : citizenMembers(rng, t, req, district);
   const key = subdistrictKey(district, subdistrict);
   const chc = region.chcBySubdistrict.get(key) ?? region.institutions.find((i) => i.kind === 'chc');
   if (!chc) throw new RangeError('region has no community health centre');

@@ -1,46 +1,41 @@
-import type { Patient } from '@medplum/fhirtypes';
-import { CITY, type District } from '../data/districts.ts';
+import type { HumanName, Identifier, Patient } from '@medplum/fhirtypes';
+import { CITY } from '../data/districts.ts';
 import { SYSTEMS } from '../data/systems.ts';
 import type { Institution } from '../region/model.ts';
-import { isoDate, isoDateTime } from '../util/dates.ts';
-import type { Household, Person } from './model.ts';
+import { isoDateTime } from '../util/dates.ts';
+import type { CitizenDemographics, Demographics } from './demographics.ts';
+import { foreignIdentifiers, foreignNames, nationalityExtension } from './foreign-patient.ts';
+import type { Person } from './model.ts';
 
-/** What a registration desk records about a person: the fields duplicate registrations get wrong. */
-export interface Demographics {
-  family: string;
-  given: string;
-  familyPinyin: string;
-  givenPinyin: string;
-  birthDate: string;
-  residentId: string | undefined;
-  healthCard: string | undefined;
-  phone: string | undefined;
-  district: District;
-  subdistrict: string;
-  community: string;
-  dwelling: string;
+function citizenIdentifiers(demo: CitizenDemographics): Identifier[] {
+  if (!demo.residentId) return [];
+  return [
+    {
+      use: 'official',
+      type: { coding: [{ system: SYSTEMS.identifierType, code: 'NI' }], text: '居民身份证' },
+      system: SYSTEMS.residentId,
+      value: demo.residentId,
+    },
+  ];
 }
 
-export function demographicsOf(person: Person, hh: Household): Demographics {
-  return {
-    family: person.family,
-    given: person.given,
-    familyPinyin: person.familyPinyin,
-    givenPinyin: person.givenPinyin,
-    birthDate: isoDate(person.birthDay),
-    residentId: person.residentId,
-    healthCard: person.healthCard,
-    phone: person.phone,
-    district: hh.district,
-    subdistrict: hh.subdistrict.name,
-    community: hh.community,
-    dwelling: hh.dwelling,
-  };
+/** Characters first (use "official"), then Hanyu pinyin (use "usual"), family first as Chinese write it. */
+function citizenNames(demo: CitizenDemographics): HumanName[] {
+  return [
+    { use: 'official', text: demo.family + demo.given, family: demo.family, given: [demo.given] },
+    {
+      use: 'usual',
+      text: `${demo.familyPinyin} ${demo.givenPinyin}`,
+      family: demo.familyPinyin,
+      given: [demo.givenPinyin],
+    },
+  ];
 }
 
 /**
- * A Patient as registered at one institution. Names: the first HumanName (use "official") is in
- * characters; the second (use "usual") is its Hanyu pinyin, family first as Chinese write it.
+ * A Patient as registered at one institution. Chinese residents: name in characters and pinyin,
+ * 居民身份证. Foreign residents: the passport name only, passport and permanent residence ID, and
+ * their nationality (`foreign-patient.ts`).
  */
 export function patientResource(opts: {
   id: string;
@@ -59,31 +54,17 @@ export function patientResource(opts: {
       assigner: { reference: `Organization/${institution.id}` },
     },
   ];
-  if (demo.residentId) {
-    identifier.push({
-      use: 'official',
-      type: { coding: [{ system: SYSTEMS.identifierType, code: 'NI' }], text: '居民身份证' },
-      system: SYSTEMS.residentId,
-      value: demo.residentId,
-    });
-  }
+  identifier.push(...(demo.kind === 'foreign' ? foreignIdentifiers(demo) : citizenIdentifiers(demo)));
   if (demo.healthCard)
     identifier.push({ use: 'secondary', system: SYSTEMS.healthCard, value: demo.healthCard });
   const line = [demo.subdistrict, demo.community, demo.dwelling];
   return {
     resourceType: 'Patient',
     id,
+    ...(demo.kind === 'foreign' ? { extension: [nationalityExtension(demo.nationality)] } : {}),
     identifier,
     active: true,
-    name: [
-      { use: 'official', text: demo.family + demo.given, family: demo.family, given: [demo.given] },
-      {
-        use: 'usual',
-        text: `${demo.familyPinyin} ${demo.givenPinyin}`,
-        family: demo.familyPinyin,
-        given: [demo.givenPinyin],
-      },
-    ],
+    name: demo.kind === 'foreign' ? foreignNames(demo) : citizenNames(demo),
     ...(demo.phone
       ? { telecom: [{ system: 'phone' as const, value: demo.phone, use: 'mobile' as const }] }
       : {}),

@@ -107,29 +107,37 @@ function idHash(id: string): number {
   return h >>> 0;
 }
 
-export function drawResidentId(
-  rng: Rng,
-  demo: Demography,
-  opts: { district: District; migrant: boolean; sex: Sex; birthDay: number },
-): string {
+/**
+ * Draws ID numbers with `draw` until one is not yet issued (by the run's bit set) and marks it issued.
+ * A hit may be a false positive of the hash; redrawing is harmless, so the IDs stay unique.
+ */
+export function drawUniqueId(demo: Demography, draw: () => string): string {
   const bits = demo.usedIds.length * 8;
   for (let attempt = 0; ; attempt++) {
-    const areaCode = opts.migrant ? rng.pick(MIGRANT_AREAS) : opts.district.code;
-    const id = buildResidentId({
-      areaCode,
-      birthDate: isoDate(opts.birthDay),
-      sex: opts.sex,
-      sequence: rng.int(0, 499),
-    });
+    const id = draw();
     const bit = idHash(id) % bits;
     const byte = bit >>> 3;
     const mask = 1 << (bit & 7);
-    // A hit may be a false positive of the hash; redrawing is harmless, so the IDs stay unique.
     if (((demo.usedIds[byte] ?? 0) & mask) === 0 || attempt > 50) {
       demo.usedIds[byte] = (demo.usedIds[byte] ?? 0) | mask;
       return id;
     }
   }
+}
+
+export function drawResidentId(
+  rng: Rng,
+  demo: Demography,
+  opts: { district: District; migrant: boolean; sex: Sex; birthDay: number },
+): string {
+  return drawUniqueId(demo, () =>
+    buildResidentId({
+      areaCode: opts.migrant ? rng.pick(MIGRANT_AREAS) : opts.district.code,
+      birthDate: isoDate(opts.birthDay),
+      sex: opts.sex,
+      sequence: rng.int(0, 499),
+    }),
+  );
 }
 
 export function drawHealthCard(

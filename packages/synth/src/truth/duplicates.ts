@@ -1,14 +1,21 @@
 import { XIAMEN_DISTRICTS } from '../data/districts.ts';
 import { HOMOPHONES } from '../data/given-names.ts';
-import type { Demographics } from '../population/patient.ts';
+import type { CitizenDemographics, Demographics } from '../population/demographics.ts';
 import { drawMobile } from '../population/people.ts';
 import type { Rng } from '../random/prng.ts';
+import { applyLatinError, type LatinError } from './latin-errors.ts';
 
-/** The demographic errors a duplicate registration may carry (ground truth lists them per record). */
+/** Errors in names written in characters and pinyin (Chinese residents only). */
+type ChineseNameError = 'homophone-name' | 'typo-name' | 'pinyin-variant';
+
+/**
+ * The demographic errors a duplicate registration may carry (ground truth lists them per record).
+ * `missing-id` and `typo-id` concern the identity number: the 居民身份证 of Chinese residents, the
+ * permanent residence ID of foreigners.
+ */
 export type DemographicError =
-  | 'homophone-name'
-  | 'typo-name'
-  | 'pinyin-variant'
+  | ChineseNameError
+  | LatinError
   | 'swapped-day-month'
   | 'typo-birth-date'
   | 'missing-id'
@@ -25,7 +32,7 @@ function replaceChar(text: string, index: number, ch: string): string {
   return chars.join('');
 }
 
-function homophone(rng: Rng, d: Demographics): boolean {
+function homophone(rng: Rng, d: CitizenDemographics): boolean {
   const chars = [...d.given];
   const candidates = chars
     .map((c, i) => [i, HOMOPHONES[c]] as const)
@@ -41,7 +48,7 @@ function homophone(rng: Rng, d: Demographics): boolean {
   return true;
 }
 
-function pinyinVariant(rng: Rng, d: Demographics): void {
+function pinyinVariant(rng: Rng, d: CitizenDemographics): void {
   const variant = rng.int(0, 3);
   if (variant === 0) {
     d.familyPinyin = d.familyPinyin.toUpperCase();
@@ -68,7 +75,11 @@ function birthDateError(rng: Rng, d: Demographics): DemographicError {
   return 'typo-birth-date';
 }
 
-function apply(rng: Rng, d: Demographics, error: DemographicError): DemographicError | undefined {
+function applyChinese(
+  rng: Rng,
+  d: CitizenDemographics,
+  error: ChineseNameError,
+): DemographicError | undefined {
   switch (error) {
     case 'homophone-name':
       return homophone(rng, d) ? error : undefined;
@@ -82,19 +93,48 @@ function apply(rng: Rng, d: Demographics, error: DemographicError): DemographicE
     case 'pinyin-variant':
       pinyinVariant(rng, d);
       return error;
+  }
+}
+
+function identityNumber(d: Demographics): string | undefined {
+  return d.kind === 'citizen' ? d.residentId : d.permanentResidenceId;
+}
+
+function setIdentityNumber(d: Demographics, value: string | undefined): void {
+  if (d.kind === 'citizen') d.residentId = value;
+  else d.permanentResidenceId = value;
+}
+
+function apply(rng: Rng, d: Demographics, error: DemographicError): DemographicError | undefined {
+  switch (error) {
+    case 'homophone-name':
+    case 'typo-name':
+    case 'pinyin-variant':
+      return d.kind === 'citizen' ? applyChinese(rng, d, error) : undefined;
+    case 'swapped-family-given':
+    case 'upper-case-name':
+    case 'dropped-middle-name':
+    case 'middle-initial':
+    case 'stripped-diacritics':
+    case 'hyphen-variant':
+    case 'typo-latin-name':
+    case 'renewed-passport':
+    case 'missing-passport':
+      return d.kind === 'foreign' ? applyLatinError(rng, d, error) : undefined;
     case 'swapped-day-month':
     case 'typo-birth-date':
       return birthDateError(rng, d);
     case 'missing-id':
-      d.residentId = undefined;
+      if (d.kind === 'foreign' && !d.permanentResidenceId && !d.healthCard) return undefined;
+      setIdentityNumber(d, undefined);
       d.healthCard = undefined;
       return error;
     case 'typo-id': {
-      if (!d.residentId) return undefined;
+      const id = identityNumber(d);
+      if (!id) return undefined;
       const i = rng.int(6, 15); // transpose two adjacent digits of the birth date or sequence
-      const id = d.residentId;
       if (id[i] === id[i + 1]) return undefined;
-      d.residentId = id.slice(0, i) + id.charAt(i + 1) + id.charAt(i) + id.slice(i + 2);
+      setIdentityNumber(d, id.slice(0, i) + id.charAt(i + 1) + id.charAt(i) + id.slice(i + 2));
       return error;
     }
     case 'changed-phone':
@@ -114,6 +154,7 @@ function apply(rng: Rng, d: Demographics, error: DemographicError): DemographicE
   }
 }
 
+/** Chinese residents: repeats make an error commoner. */
 const ERROR_WEIGHTS: readonly DemographicError[] = [
   'homophone-name',
   'homophone-name',
@@ -130,6 +171,47 @@ const ERROR_WEIGHTS: readonly DemographicError[] = [
   'moved-address',
 ];
 
+/**
+ * Foreign residents: name-order, capitalisation and diacritic slips dominate; day and month swapped
+ * more often (passports and forms from countries that write month first); passports renewed.
+ */
+const FOREIGN_ERROR_WEIGHTS: readonly DemographicError[] = [
+  'swapped-family-given',
+  'swapped-family-given',
+  'upper-case-name',
+  'upper-case-name',
+  'dropped-middle-name',
+  'middle-initial',
+  'stripped-diacritics',
+  'stripped-diacritics',
+  'hyphen-variant',
+  'typo-latin-name',
+  'typo-latin-name',
+  'renewed-passport',
+  'renewed-passport',
+  'missing-passport',
+  'swapped-day-month',
+  'swapped-day-month',
+  'missing-id',
+  'typo-id',
+  'changed-phone',
+  'missing-phone',
+  'moved-address',
+];
+
+/** Errors on one field: a record gets at most one of each group, so every recorded error shows. */
+const EXCLUSIVE: readonly (readonly DemographicError[])[] = [
+  ['swapped-day-month', 'typo-birth-date'],
+  ['missing-id', 'typo-id'],
+  ['changed-phone', 'missing-phone'],
+  ['dropped-middle-name', 'middle-initial'],
+  ['renewed-passport', 'missing-passport'],
+];
+
+function sameKind(a: DemographicError, b: DemographicError): boolean {
+  return a === b || EXCLUSIVE.some((group) => group.includes(a) && group.includes(b));
+}
+
 /** Copies demographics with 0–3 realistic registration errors; returns the copy and the errors made. */
 export function corruptDemographics(
   rng: Rng,
@@ -138,8 +220,14 @@ export function corruptDemographics(
   const demo = { ...original };
   const n = rng.chance(0.12) ? 0 : rng.int(1, 3);
   const errors: DemographicError[] = [];
+  const weights = demo.kind === 'foreign' ? FOREIGN_ERROR_WEIGHTS : ERROR_WEIGHTS;
   for (let k = 0; k < n; k++) {
-    const made = apply(rng, demo, rng.pick(ERROR_WEIGHTS));
+    const error = rng.pick(weights);
+    // Never the same kind twice: a second swap of day and month (or of family and given name) would
+    // undo the first, a missing number hides a mistyped one, and the record would list an error it
+    // does not show.
+    if (errors.some((e) => sameKind(e, error))) continue;
+    const made = apply(rng, demo, error);
     if (made && !errors.includes(made)) errors.push(made);
   }
   return { demo, errors };

@@ -10,6 +10,8 @@ export interface PatientTruth {
   readonly institution: string;
   readonly primary: boolean;
   readonly errors: readonly DemographicError[];
+  /** ISO 3166-1 alpha-3 of a foreign resident; absent for Chinese residents. */
+  readonly nationality?: string;
 }
 
 /** outbreak-cases.ndjson: one line per case of an injected outbreak. */
