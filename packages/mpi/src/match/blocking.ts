@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { MatchRecord } from '../normalize/record.ts';
 
 /**
@@ -21,5 +21,5 @@ export function blockingKeys(r: MatchRecord): string[] {
 
 /** A key as the 64-bit integer stored in the block index (first 8 bytes of its SHA-1). */
 export function blockHash(key: string): string {
-  return createHash('sha1').update(key).digest().readBigInt64BE(0).toString();
+  return hash('sha1', key, 'buffer').readBigInt64BE(0).toString();
 }

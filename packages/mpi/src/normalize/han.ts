@@ -8,18 +8,37 @@ import { pinyin } from 'pinyin-pro';
  * readings of polyphonic characters (曾 Zēng, 单 Shàn, 解 Xiè, 仇 Qiú, 区 Ōu …) from pinyin-pro's
  * surname dictionary.
  */
+const HAN = /\p{Script=Han}/u;
+
 export interface HanConverter {
   toSimplified(text: string): string;
 }
 
-/** Built once in the composition root (loading the tables takes ~15 ms) and passed down. */
+/** Texts remembered per converter: names and addresses repeat across a city's records. */
+const MEMO_SIZE = 50_000;
+
+/**
+ * Built once in the composition root (loading the tables takes ~15 ms) and passed down. OpenCC's
+ * phrase segmentation was a tenth of the linker's CPU time, so results are remembered (bounded:
+ * the memo starts afresh when full) and text without Han characters is returned as it is.
+ */
 export function createHanConverter(): HanConverter {
   const convert = OpenCC.Converter({ from: 'hk', to: 'cn' });
   const tw = OpenCC.Converter({ from: 'tw', to: 'cn' });
-  return { toSimplified: (text) => tw(convert(text)) };
+  const memo = new Map<string, string>();
+  return {
+    toSimplified(text) {
+      if (!HAN.test(text)) return text;
+      const known = memo.get(text);
+      if (known !== undefined) return known;
+      const simplified = tw(convert(text));
+      if (memo.size >= MEMO_SIZE) memo.clear();
+      memo.set(text, simplified);
+      return simplified;
+    },
+  };
 }
 
-const HAN = /\p{Script=Han}/u;
 export const isHan = (text: string): boolean => HAN.test(text);
 
 /** Middle dots and look-alikes used between the parts of a transliterated name. */
