@@ -3,14 +3,13 @@
  * PostgreSQL server on this machine. Prints a Markdown section for BENCHMARKS.md and writes the raw
  * figures to bench/out/fhir-results.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Bundle, Observation, Patient } from '@medplum/fhirtypes';
 import { createTestDatabase } from '@yiyun/store/testing';
 import postgres from 'postgres';
-import { fmt, type LoadResult } from '../lib/load.ts';
-import { machineLine } from '../lib/machine.ts';
+import type { LoadResult } from '../lib/load.ts';
+import { benchResults } from '../lib/results.ts';
 import { startBenchServer } from '../lib/server.ts';
 import { buildTransactionBundles, ensureRegion, ndjsonFiles, readResources } from './data.ts';
 import { crudMix, importViaHttp, searchLoad, transactionIngest } from './phases.ts';
@@ -27,20 +26,7 @@ const { values: args } = parseArgs({
 const residents = Number(args.residents);
 const durationMs = Number(args.seconds) * 1000;
 const concurrency = Number(args.concurrency);
-const outDir = new URL('../out/', import.meta.url).pathname;
-mkdirSync(outDir, { recursive: true });
-
-const results: Record<string, unknown> = {
-  date: new Date().toISOString(),
-  machine: machineLine(),
-  residents,
-};
-const log = (label: string, value: unknown) => {
-  results[label] = value;
-  console.log(
-    `${label}: ${typeof value === 'object' && value && 'rps' in value ? fmt(value as LoadResult) : JSON.stringify(value)}`,
-  );
-};
+const { outDir, log, save } = benchResults(residents);
 
 await using db = await createTestDatabase();
 const sql = postgres(db.url, { max: 2, onnotice: () => {} });
@@ -145,5 +131,5 @@ try {
   await server.stop();
   await sql.end();
 }
-writeFileSync(join(outDir, 'fhir-results.json'), JSON.stringify(results, null, 2));
+save('fhir-results.json');
 console.log(`\nresults written to bench/out/fhir-results.json`);

@@ -7,7 +7,7 @@
  * 2. `Patient/$match` over HTTP against `yiyun serve` on the linked registry: latency percentiles.
  * Prints a Markdown section for BENCHMARKS.md; raw figures go to bench/out/mpi-results.json.
  */
-import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -16,8 +16,8 @@ import { createFhirSchema, createValidator } from '@yiyun/fhir';
 import { ResidentRegistry } from '@yiyun/mpi';
 import { asQueryable, importNdjson, openStore } from '@yiyun/store';
 import { createTestDatabase } from '@yiyun/store/testing';
-import { fmt, runLoad } from '../lib/load.ts';
-import { machineLine } from '../lib/machine.ts';
+import { runLoad } from '../lib/load.ts';
+import { benchResults } from '../lib/results.ts';
 import { startBenchServer } from '../lib/server.ts';
 import { patientsRegion } from './patients-region.ts';
 
@@ -32,18 +32,8 @@ const { values: args } = parseArgs({
   },
 });
 const residents = Number(args.residents);
-const outDir = new URL('../out/', import.meta.url).pathname;
-mkdirSync(outDir, { recursive: true });
-const results: Record<string, unknown> = {
-  date: new Date().toISOString(),
-  machine: machineLine(),
-  residents,
-};
+const { outDir, log, save } = benchResults(residents);
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
-const log = (label: string, value: unknown) => {
-  results[label] = value;
-  console.log(`${label}: ${JSON.stringify(value)}`);
-};
 
 /**
  * Lines read lazily: a readline interface created before its iterator is awaited loses what it
@@ -192,10 +182,9 @@ try {
       durationMs: Number(args.seconds) * 1000,
       fn: (w, i) => call(w * 1_000_000 + i),
     });
-    results[`match-c${concurrency}`] = result;
-    console.log(`$match, ${concurrency} client(s): ${fmt(result)}`);
+    log(`$match, ${concurrency} client(s)`, result);
   }
 } finally {
   await server.stop();
 }
-writeFileSync(join(outDir, 'mpi-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+save('mpi-results.json');
