@@ -28,7 +28,6 @@ export {
   linkHistory,
   listReviews,
   membersOf,
-  membersOfPersons,
   mergePersons,
   personOf,
   type ReviewRow,
@@ -36,6 +35,7 @@ export {
   resolvePerson,
   unmergePerson,
 } from './registry/persons.ts';
+export { personMembers } from './registry/queries.ts';
 export {
   type DrainReport,
   type MatchCandidate,

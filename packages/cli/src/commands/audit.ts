@@ -3,6 +3,7 @@ import { ConfigError } from '@yiyun/server/config';
 import cliProgress from 'cli-progress';
 import { Command } from 'commander';
 import {
+  configWithFlags,
   type DatabaseFlags,
   exitOnConfigError,
   openConfiguredStore,
@@ -51,7 +52,7 @@ function printReport(report: VerifyReport): void {
 
 async function runVerify(flags: VerifyFlags): Promise<void> {
   const anchor = parseAnchor(flags.anchor);
-  const store = await openConfiguredStore(flags, { registryPollMs: 0 });
+  const store = await openConfiguredStore(configWithFlags(flags), { registryPollMs: 0 });
   try {
     const audit = await openAuditLog({ sql: store.database.sql });
     // Drawn on a terminal only (cli-progress stays silent when stderr is not a TTY).

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '@yiyun/server/config';
+import { type Config, ConfigError, loadConfig } from '@yiyun/server/config';
 import { openStore, type Store, type StoreOptions } from '@yiyun/store';
 import type { Command } from 'commander';
 
@@ -18,12 +18,16 @@ export function withDatabaseFlags(command: Command): Command {
     .option('--database-url <url>', 'PostgreSQL server (env DATABASE_URL)');
 }
 
-/** Opens the store the flags and environment name (PostgreSQL, or the embedded one in the data directory). */
+/** The configuration of the environment with the command's database flags applied. */
+export function configWithFlags(flags: DatabaseFlags): Config {
+  return loadConfig(process.env, { dataDir: flags.data, databaseUrl: flags.databaseUrl });
+}
+
+/** Opens the store the configuration names (PostgreSQL, or the embedded one in the data directory). */
 export async function openConfiguredStore(
-  flags: DatabaseFlags,
+  config: Config,
   options: Omit<StoreOptions, 'databaseUrl' | 'dataDir'> = {},
 ): Promise<Store> {
-  const config = loadConfig(process.env, { dataDir: flags.data, databaseUrl: flags.databaseUrl });
   return openStore({
     ...options,
     databaseUrl: config.databaseUrl,

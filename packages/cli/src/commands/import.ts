@@ -9,6 +9,7 @@ import { importNdjson, type NdjsonSource } from '@yiyun/store';
 import cliProgress from 'cli-progress';
 import { Command } from 'commander';
 import {
+  configWithFlags,
   type DatabaseFlags,
   exitOnConfigError,
   openConfiguredStore,
@@ -45,7 +46,7 @@ async function runImport(dir: string, flags: ImportFlags): Promise<void> {
   const totalBytes = files.reduce((n, f) => n + f.size, 0);
   const registry = createSearchParamRegistry();
   const validator = createValidator();
-  const store = await openConfiguredStore(flags, { registry });
+  const store = await openConfiguredStore(configWithFlags(flags), { registry });
   const bar = new cliProgress.SingleBar(
     {
       format: 'import [{bar}] {percentage}% | {value}/{total} MB | {resources} resources | {rate}/s',

@@ -1,7 +1,8 @@
 import { ResidentRegistry } from '@yiyun/mpi';
-import { ConfigError, loadConfig, registryThresholds } from '@yiyun/server/config';
+import { ConfigError, registryThresholds } from '@yiyun/server/config';
 import { Command } from 'commander';
 import {
+  configWithFlags,
   type DatabaseFlags,
   exitOnConfigError,
   openConfiguredStore,
@@ -18,8 +19,8 @@ async function withRegistry(
   flags: DatabaseFlags,
   fn: (registry: ResidentRegistry) => Promise<void>,
 ): Promise<void> {
-  const config = loadConfig(process.env, { dataDir: flags.data, databaseUrl: flags.databaseUrl });
-  const store = await openConfiguredStore(flags, { registryPollMs: 0 });
+  const config = configWithFlags(flags);
+  const store = await openConfiguredStore(config, { registryPollMs: 0 });
   try {
     await fn(
       await ResidentRegistry.open({ database: store.database, thresholds: registryThresholds(config) }),

@@ -60,18 +60,6 @@ export async function membersOf(q: Queryable, personId: string): Promise<string[
   return rows.map((r) => r.patient_id);
 }
 
-/** Member records of each of `ids` that is a person (ids that are not persons are absent). */
-export async function membersOfPersons(q: Queryable, ids: readonly string[]): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  if (ids.length === 0) return out;
-  const rows = await q.unsafe<{ person_id: string; patient_id: string }[]>(
-    'select person_id, patient_id from patient_person where person_id = any($1::text[]) order by patient_id',
-    [ids],
-  );
-  for (const r of rows) out.set(r.person_id, [...(out.get(r.person_id) ?? []), r.patient_id]);
-  return out;
-}
-
 export async function linkHistory(
   q: Queryable,
   filter: { patientId?: string; personId?: string },

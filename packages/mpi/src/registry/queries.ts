@@ -93,6 +93,7 @@ export async function nameFrequencies(tx: Queryable, keys: readonly string[]): P
   return new Map(rows.map((r) => [r.key, Number(r.n)]));
 }
 
+/** Member records of each of `personIds` that is a person (other ids are absent from the map). */
 export async function personMembers(
   tx: Queryable,
   personIds: readonly string[],

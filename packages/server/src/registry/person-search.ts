@@ -1,5 +1,5 @@
 import type { Filter, SearchRequest, SearchValue } from '@yiyun/fhir';
-import { membersOfPersons, type ResidentRegistry } from '@yiyun/mpi';
+import { personMembers, type ResidentRegistry } from '@yiyun/mpi';
 
 type ReferenceValue = Extract<SearchValue, { kind: 'reference' }>;
 
@@ -54,7 +54,7 @@ export async function expandPersonReferences(
   const candidates = new Set<string>();
   personCandidates(request.filters, candidates);
   if (candidates.size === 0) return request;
-  const members = await membersOfPersons(registry.queryable, [...candidates]);
+  const members = await personMembers(registry.queryable, [...candidates]);
   if (members.size === 0) return request;
   return { ...request, filters: request.filters.map((f) => expandFilter(f, members, request.resourceType)) };
 }
