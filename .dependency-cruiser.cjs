@@ -13,7 +13,7 @@ module.exports = {
       comment: 'packages/fhir has no I/O and depends on no other Yiyun package',
       severity: 'error',
       from: { path: '^packages/fhir/' },
-      to: { path: '^packages/(store|auth|server|cli|synth)/' },
+      to: { path: '^packages/(store|auth|mpi|imaging|server|cli|synth|web)/' },
     },
     {
       name: 'store-below-server',
@@ -25,8 +25,8 @@ module.exports = {
       name: 'capabilities-below-server',
       comment: 'auth (and later mpi, imaging …) use fhir and store; the server composes them',
       severity: 'error',
-      from: { path: '^packages/(auth|mpi)/' },
-      to: { path: '^packages/(server|cli|synth|auth|mpi)/', pathNot: '^packages/$1/' },
+      from: { path: '^packages/(auth|mpi|imaging)/' },
+      to: { path: '^packages/(server|cli|synth|auth|mpi|imaging|web)/', pathNot: '^packages/$1/' },
     },
     {
       name: 'server-below-cli',

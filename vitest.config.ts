@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Unit tests (`*.test.ts`) touch no I/O. Integration tests (`*.int.test.ts`) run against the real
+// Unit tests (`*.test.ts`) touch no I/O. I/O tests (`*.io.test.ts`) use real components other than
+// the store, once. Integration tests (`*.int.test.ts`) run against the real
 // store named by YIYUN_TEST_STORE (pglite | postgres); scripts/test.ts runs them once per store.
 export default defineConfig({
   test: {
@@ -9,7 +10,16 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
-          exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.int.test.ts', '**/*.io.test.ts', '**/node_modules/**'],
+        },
+      },
+      {
+        // Real components that are not the FHIR store (S3-protocol server, dcmtk, Chromium): once per run.
+        test: {
+          name: 'io',
+          include: ['packages/*/src/**/*.io.test.ts', 'packages/*/test/**/*.io.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
       {

@@ -38,6 +38,7 @@ const vitest = new URL('../node_modules/vitest/vitest.mjs', import.meta.url).pat
 const only = process.argv[2];
 
 if (!only || only === 'unit') run('unit tests', ['--project', 'unit']);
+if (!only || only === 'io') run('I/O tests (object storage, DICOM tools, browser)', ['--project', 'io']);
 if (!only || only === 'pglite')
   run('integration tests on PGlite', ['--project', 'integration'], { YIYUN_TEST_STORE: 'pglite' });
 if (!only || only === 'postgres') {
