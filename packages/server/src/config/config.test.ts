@@ -64,3 +64,45 @@ describe('demo region size', () => {
     expect(() => loadConfig({ YIYUN_MPI_AUTO_LINK: '1.5' })).toThrow(/YIYUN_MPI_AUTO_LINK/);
   });
 });
+
+describe('imaging configuration', () => {
+  it('defaults to DIMSE on 11112 as YIYUN, two encrypted copies, no peers', () => {
+    const config = loadConfig({});
+    expect(config.dicomPort).toBe(11112);
+    expect(config.dicomAeTitle).toBe('YIYUN');
+    expect(config.imageReplicas).toBe(2);
+    expect(config.imageCipher).toBe('aes-256-gcm');
+    expect(config.dicomPeers).toEqual([]);
+  });
+
+  it('parses known peers with their institution and rights', () => {
+    const config = loadConfig({
+      YIYUN_DICOM_PEERS: 'CT1@10.0.0.5:104=org-h1, VIEW@ws.h2:11113=org-h2:retrieve',
+    });
+    expect(config.dicomPeers).toEqual([
+      {
+        aeTitle: 'CT1',
+        host: '10.0.0.5',
+        port: 104,
+        organization: 'org-h1',
+        canStore: true,
+        canRetrieve: true,
+      },
+      {
+        aeTitle: 'VIEW',
+        host: 'ws.h2',
+        port: 11113,
+        organization: 'org-h2',
+        canStore: false,
+        canRetrieve: true,
+      },
+    ]);
+  });
+
+  it('names the key of a bad peer, AE title or cipher', () => {
+    expect(() => loadConfig({ YIYUN_DICOM_PEERS: 'CT1@host=org' })).toThrow(/YIYUN_DICOM_PEERS/);
+    expect(() => loadConfig({ YIYUN_DICOM_AE_TITLE: 'A\\B' })).toThrow(/YIYUN_DICOM_AE_TITLE/);
+    expect(() => loadConfig({ YIYUN_IMAGE_CIPHER: 'des' })).toThrow(/YIYUN_IMAGE_CIPHER/);
+    expect(loadConfig({ YIYUN_DICOM_PORT: 'off' }).dicomPort).toBe('off');
+  });
+});

@@ -16,6 +16,20 @@ const originList = z
   )
   .pipe(z.array(z.string().url('must be a comma-separated list of origins')));
 
+/** A known DICOM peer: a registered system of an institution (YIYUN_DICOM_PEERS). */
+export interface DicomPeerConfig {
+  readonly aeTitle: string;
+  readonly host: string;
+  readonly port: number;
+  /** The institution (`Organization` id) whose system it is. */
+  readonly organization: string;
+  readonly canStore: boolean;
+  readonly canRetrieve: boolean;
+}
+
+const PEER =
+  /^([\x20-\x2b\x2d-\x3f\x41-\x5b\x5d-\x7e]{1,16})@([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})=([A-Za-z0-9\-.]{1,64})((?::(?:store|retrieve))*)$/;
+
 const schema = z.object({
   port: z.coerce.number().int().min(0).max(65_535),
   host: z.string().min(1),
@@ -66,6 +80,76 @@ const schema = z.object({
   mpiAutoLink: z.coerce.number().gt(0).max(1).optional(),
   /** At or above this (below the auto-link threshold) a candidate goes to the review queue. */
   mpiReview: z.coerce.number().gt(0).max(1).optional(),
+  /** Hot image tier: a local directory (default `<data>/images/hot`). */
+  imageHotStore: z.string().min(1).optional(),
+  /**
+   * Cold image tier(s), comma-separated: `s3://[key:secret@]bucket[/prefix]?endpoint=…&region=…` or a
+   * directory (default `<data>/images/cold`, a second local directory for the embedded platform).
+   */
+  imageColdStores: z.string().min(1).optional(),
+  /** Copies of every image across the tiers' backends. */
+  imageReplicas: z.coerce.number().int().min(1).max(5),
+  /** Encryption of stored images: AES-256-GCM, SM4-CTR + HMAC-SM3 (国密), or none. */
+  imageCipher: z.enum(['aes-256-gcm', 'sm4-ctr-hmac-sm3', 'none']),
+  /** Image master keys `id:base64(32 bytes),…`, newest first; default: derived from the platform key. */
+  imageKeys: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9._-]{1,32}:[A-Za-z0-9+/=]{43,44}(,[A-Za-z0-9._-]{1,32}:[A-Za-z0-9+/=]{43,44})*$/,
+      'must be id:base64key[,id:base64key…] with 32-byte keys',
+    )
+    .optional(),
+  /** S3 credentials when the cold-store URL carries none. */
+  s3AccessKeyId: z.string().min(1).optional(),
+  s3SecretAccessKey: z.string().min(1).optional(),
+  /** Studies older than this many days and idle for `imageIdleDays` move hot → cold. */
+  imageHotDays: z.coerce.number().int().min(0).max(36_500),
+  imageIdleDays: z.coerce.number().int().min(0).max(36_500),
+  /** Hours between storage maintenance runs (lifecycle, then scrub); 0 = never (run `yiyun imaging`). */
+  imageMaintenanceHours: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 365),
+  /** DIMSE listener: port (0 = any free port), host (default: `host`) and AE title; `off` disables it. */
+  dicomPort: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65_535)]),
+  dicomHost: z.string().min(1).optional(),
+  dicomAeTitle: z
+    .string()
+    .regex(/^[\x20-\x5b\x5d-\x7e]{1,16}$/, 'must be 1–16 printable ASCII characters without backslash'),
+  /**
+   * Known DICOM peers, comma-separated `AE@host:port=OrganizationId[:store][:retrieve]` (registered
+   * systems of an institution); associations from other AEs are refused.
+   */
+  dicomPeers: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const peers: DicomPeerConfig[] = [];
+      for (const item of (v ?? '')
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)) {
+        const m = PEER.exec(item);
+        if (!m) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${item}" is not AE@host:port=OrganizationId[:store][:retrieve]`,
+          });
+          return z.NEVER;
+        }
+        const [, aeTitle = '', host = '', port = '', organization = '', flags = ''] = m;
+        const rights = flags.split(':').filter(Boolean);
+        peers.push({
+          aeTitle,
+          host,
+          port: Number(port),
+          organization,
+          canStore: rights.length === 0 || rights.includes('store'),
+          canRetrieve: rights.length === 0 || rights.includes('retrieve'),
+        });
+      }
+      return peers;
+    }),
   /** Residents of the synthetic demo region loaded into an empty store on start; 0 = never (production). */
   demoResidents: z.coerce
     .number({ message: 'must be a whole number (0 turns the demo region off)' })
@@ -102,6 +186,20 @@ export const ENV_KEYS: Readonly<Record<keyof z.infer<typeof schema>, string>> = 
   bootstrapClient: 'YIYUN_BOOTSTRAP_CLIENT',
   mpiAutoLink: 'YIYUN_MPI_AUTO_LINK',
   mpiReview: 'YIYUN_MPI_REVIEW',
+  imageHotStore: 'YIYUN_HOT_STORE',
+  imageColdStores: 'YIYUN_COLD_STORE',
+  imageReplicas: 'YIYUN_IMAGE_REPLICAS',
+  imageCipher: 'YIYUN_IMAGE_CIPHER',
+  imageKeys: 'YIYUN_IMAGE_KEYS',
+  s3AccessKeyId: 'YIYUN_S3_ACCESS_KEY_ID',
+  s3SecretAccessKey: 'YIYUN_S3_SECRET_ACCESS_KEY',
+  imageHotDays: 'YIYUN_IMAGE_HOT_DAYS',
+  imageIdleDays: 'YIYUN_IMAGE_IDLE_DAYS',
+  imageMaintenanceHours: 'YIYUN_IMAGE_MAINTENANCE_HOURS',
+  dicomPort: 'YIYUN_DICOM_PORT',
+  dicomHost: 'YIYUN_DICOM_HOST',
+  dicomAeTitle: 'YIYUN_DICOM_AE_TITLE',
+  dicomPeers: 'YIYUN_DICOM_PEERS',
 };
 
 const DEFAULTS = {
@@ -121,6 +219,13 @@ const DEFAULTS = {
   breakGlassMinutes: '60',
   auditHash: 'sha256',
   accessTokenSeconds: '900',
+  imageReplicas: '2',
+  imageCipher: 'aes-256-gcm',
+  imageHotDays: '90',
+  imageIdleDays: '30',
+  imageMaintenanceHours: '24',
+  dicomPort: '11112',
+  dicomAeTitle: 'YIYUN',
 };
 
 export class ConfigError extends Error {
