@@ -9,7 +9,11 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'packages/*/test/**/*.test.ts',
+            'packages/web/src/**/*.test.tsx',
+          ],
           exclude: ['**/*.int.test.ts', '**/*.io.test.ts', '**/node_modules/**'],
         },
       },
@@ -20,6 +24,16 @@ export default defineConfig({
           include: ['packages/*/src/**/*.io.test.ts', 'packages/*/test/**/*.io.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // The built web app and a real server in Debian's Chromium (`npm run build -w @yiyun/web` first).
+        test: {
+          name: 'e2e',
+          include: ['packages/*/e2e/**/*.e2e.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
         },
       },
       {

@@ -34,11 +34,28 @@ function canConnect(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** The e2e suites drive the built app: build it (Vite) first. */
+function buildWeb(): void {
+  console.log('\n=== building the web app ===');
+  const npm = process.env['npm_execpath'];
+  const result = npm
+    ? spawnSync(process.execPath, [npm, 'run', 'build', '-w', '@yiyun/web'], { stdio: 'inherit' })
+    : spawnSync('npm', ['run', 'build', '-w', '@yiyun/web'], { stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error('\nThe web app did not build.');
+    process.exit(result.status ?? 1);
+  }
+}
+
 const vitest = new URL('../node_modules/vitest/vitest.mjs', import.meta.url).pathname;
 const only = process.argv[2];
 
 if (!only || only === 'unit') run('unit tests', ['--project', 'unit']);
-if (!only || only === 'io') run('I/O tests (object storage, DICOM tools, browser)', ['--project', 'io']);
+if (!only || only === 'io') run('I/O tests (object storage, DICOM tools)', ['--project', 'io']);
+if (!only || only === 'e2e') {
+  buildWeb();
+  run('end-to-end tests (web app in Chromium)', ['--project', 'e2e']);
+}
 if (!only || only === 'pglite')
   run('integration tests on PGlite', ['--project', 'integration'], { YIYUN_TEST_STORE: 'pglite' });
 if (!only || only === 'postgres') {

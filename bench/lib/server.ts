@@ -35,6 +35,7 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
     env: {
       ...process.env,
       YIYUN_LOG_LEVEL: 'warn',
+      YIYUN_DICOM_PORT: '0',
       YIYUN_MAX_BODY_BYTES: String(256 * 1024 * 1024),
       YIYUN_BOOTSTRAP_CLIENT: `${BENCH_CLIENT.id}:${BENCH_CLIENT.secret}`,
       // A 100 k-resident load outlives the default 15-minute token of `yiyun synth --server`.

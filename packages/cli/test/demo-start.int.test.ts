@@ -144,7 +144,7 @@ async function recordedErrors(dataDir: string): Promise<Map<string, readonly str
 /** Runs `yiyun serve` expecting it to stop before serving; resolves with its exit code and stderr. */
 async function runToExit(args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', ...args], {
-    env: { ...process.env, YIYUN_LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, YIYUN_LOG_LEVEL: 'warn', YIYUN_DICOM_PORT: '0', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

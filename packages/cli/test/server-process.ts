@@ -53,6 +53,7 @@ export async function startServerProcess(
     env: {
       ...process.env,
       YIYUN_LOG_LEVEL: 'warn',
+      YIYUN_DICOM_PORT: '0',
       YIYUN_DEMO_RESIDENTS: '0',
       YIYUN_BOOTSTRAP_CLIENT: `${TEST_CLIENT.id}:${TEST_CLIENT.secret}`,
       ...env,

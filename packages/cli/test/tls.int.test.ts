@@ -75,6 +75,7 @@ describe('TLS', () => {
         env: {
           ...process.env,
           YIYUN_LOG_LEVEL: 'warn',
+          YIYUN_DICOM_PORT: '0',
           YIYUN_DEMO_RESIDENTS: '0',
           YIYUN_TLS_CERT: cert,
           YIYUN_TLS_KEY: key,

@@ -16,6 +16,8 @@ import type { JobRunner } from './bulk/job-runner.ts';
 import type { Config } from './config/index.ts';
 import { bearerAuth } from './http/bearer-auth.ts';
 import type { AppEnv } from './http/env.ts';
+import { mountDicomweb } from './imaging/dicomweb-mount.ts';
+import type { Imaging } from './imaging/open-imaging.ts';
 import { breakTheGlassOperation } from './operations/break-the-glass.ts';
 import { breakTheGlassReviewOperation } from './operations/break-the-glass-review.ts';
 import { everythingOperation } from './operations/everything.ts';
@@ -62,6 +64,8 @@ export function createPlatform(deps: {
   cards?: HealthCardService;
   /** How often the background linker drains the queue of Patient changes (ms; default 2000). */
   linkIntervalMs?: number;
+  /** The cloud PACS: DICOMweb at `/dicomweb` (the DIMSE listener is started beside the platform). */
+  imaging?: Pick<Imaging, 'service'>;
 }): Platform {
   const { store, config, logger, auth, registry } = deps;
   const binding = registry ? { registry, logger } : undefined;
@@ -122,6 +126,15 @@ export function createPlatform(deps: {
     });
   }
   app.route('/bulk', bulk.routes);
+  if (deps.imaging)
+    mountDicomweb(app, {
+      service: deps.imaging.service,
+      ...(auth ? { auth } : {}),
+      baseUrl: config.baseUrl,
+      maxUploadBytes: config.maxUploadBytes,
+      corsOrigins: config.corsOrigins ?? [],
+      logger,
+    });
   const cards = deps.cards;
   // Public keys a clinic downloads once to verify card QR payloads offline.
   if (cards) app.get(HEALTH_CARD_JWKS_PATH, async (c) => c.json(await healthCardJwks(cards)));

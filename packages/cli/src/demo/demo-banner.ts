@@ -69,6 +69,8 @@ export function formatBanner(options: {
   demo: DemoOutcome;
   /** The demo system client (client credentials), when the demo is on. */
   client?: { clientId: string; clientSecret: string; tokenEndpoint: string; scope: string };
+  /** The DIMSE listener, when it is on. */
+  dicom?: { aeTitle: string; host: string; port: number };
 }): string {
   const fhir = `${options.baseUrl}/fhir/R4`;
   const lines = [
@@ -77,6 +79,10 @@ export function formatBanner(options: {
     `  FHIR base      ${fhir}`,
     `  capabilities   ${fhir}/metadata`,
     `  sign-in        ${options.baseUrl}/.well-known/smart-configuration (OAuth 2.0 / SMART on FHIR)`,
+    `  DICOMweb       ${options.baseUrl}/dicomweb (STOW-RS, QIDO-RS, WADO-RS)`,
+    ...(options.dicom
+      ? [`  DICOM (DIMSE)  AE ${options.dicom.aeTitle} at ${options.dicom.host}:${options.dicom.port}`]
+      : []),
     ...demoLines(options.demo),
   ];
   if (options.demo.kind !== 'off') {

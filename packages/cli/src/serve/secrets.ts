@@ -13,6 +13,8 @@ export interface PlatformSecrets {
   readonly cookieKeys: readonly string[];
   /** Encrypts the resident health card signing keys at rest. */
   readonly healthCardKey: Uint8Array;
+  /** Wraps the data keys of stored images when no image master keys are configured. */
+  readonly imageMasterKey: Uint8Array;
 }
 
 /**
@@ -49,6 +51,7 @@ export async function loadPlatformSecrets(options: {
     keyEncryptionKey: deriveSecretKey(master, 'yiyun/oidc/keys'),
     totpKey: deriveSecretKey(master, 'yiyun/accounts/totp'),
     healthCardKey: deriveSecretKey(master, 'yiyun/mpi/health-card'),
+    imageMasterKey: deriveSecretKey(master, 'yiyun/imaging/master-key'),
     cookieKeys: [Buffer.from(deriveSecretKey(master, 'yiyun/oidc/cookies')).toString('base64url')],
   };
 }

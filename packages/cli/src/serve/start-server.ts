@@ -4,7 +4,15 @@ import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
 import type { AccountStore } from '@yiyun/auth';
 import { openHealthCards, ResidentRegistry } from '@yiyun/mpi';
-import { createNodeListener, createPlatform, openSecurity, type Security } from '@yiyun/server';
+import {
+  createNodeListener,
+  createPlatform,
+  openImaging,
+  openSecurity,
+  type Security,
+  startDimseListener,
+  storageMaintenance,
+} from '@yiyun/server';
 import { type Config, ConfigError, registryThresholds } from '@yiyun/server/config';
 import { openStore, type Store } from '@yiyun/store';
 import { type Logger, pino } from 'pino';
@@ -119,7 +127,15 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
     issuer: config.baseUrl,
     areaCode: HEALTH_CARD_AREA,
   });
-  const platform = createPlatform({ store, config, logger, auth: security.auth, registry, cards });
+  const imaging = await openImaging({
+    store,
+    residentRegistry: registry,
+    config,
+    derivedMasterKey: secrets.imageMasterKey,
+    audit: security.audit,
+    logger,
+  });
+  const platform = createPlatform({ store, config, logger, auth: security.auth, registry, cards, imaging });
   const listener = createNodeListener({ app: platform.app, identity: idp });
   const server =
     config.tlsCert && config.tlsKey
@@ -134,7 +150,8 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
       server.listen(config.port, config.host, () => resolve());
     });
   } catch (err) {
-    await Promise.allSettled([security.close(), store.close()]);
+    await Promise.allSettled([imaging.close(), security.close()]);
+    await store.close();
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES')
       throw new ConfigError(
@@ -142,14 +159,55 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
       );
     throw err;
   }
+  const dicomHost = config.dicomHost ?? config.host;
+  const dimse =
+    config.dicomPort === 'off'
+      ? undefined
+      : await startDimseListener({
+          service: imaging.service,
+          auth: security.auth,
+          aeTitle: config.dicomAeTitle,
+          host: dicomHost,
+          port: config.dicomPort,
+          peers: config.dicomPeers,
+          logger,
+        }).catch(async (err: NodeJS.ErrnoException) => {
+          await new Promise<void>((resolve) => server.close(() => resolve()));
+          await Promise.allSettled([imaging.close(), security.close()]);
+          await store.close();
+          if (err.code === 'EADDRINUSE' || err.code === 'EACCES')
+            throw new ConfigError(
+              `Cannot listen for DICOM on ${dicomHost}:${String(config.dicomPort)} (${err.code}): set YIYUN_DICOM_PORT (or off)`,
+            );
+          throw err;
+        });
+  const maintenance = storageMaintenance({
+    images: imaging.images,
+    everyHours: config.imageMaintenanceHours,
+    hotDays: config.imageHotDays,
+    idleDays: config.imageIdleDays,
+    logger,
+  });
   platform.start();
-  logger.info({ url: config.baseUrl, fhir: `${config.baseUrl}/fhir/R4` }, 'listening');
+  maintenance.start();
+  logger.info(
+    { url: config.baseUrl, fhir: `${config.baseUrl}/fhir/R4`, dicomPort: dimse?.port },
+    'listening',
+  );
   process.stdout.write(
-    formatBanner({ baseUrl: config.baseUrl, demo, ...(demoClient ? { client: demoClient } : {}) }),
+    formatBanner({
+      baseUrl: config.baseUrl,
+      demo,
+      ...(demoClient ? { client: demoClient } : {}),
+      ...(dimse ? { dicom: { aeTitle: config.dicomAeTitle, host: dicomHost, port: dimse.port } } : {}),
+    }),
   );
   const close = async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await dimse?.close();
+    await maintenance.stop();
     await platform.stop();
+    await imaging.close();
     await security.close();
     await store.close();
   };

@@ -1,1 +1,8 @@
-export { type Config, ConfigError, type DicomPeerConfig, ENV_KEYS, loadConfig, registryThresholds } from './config.ts';
+export {
+  type Config,
+  ConfigError,
+  type DicomPeerConfig,
+  ENV_KEYS,
+  loadConfig,
+  registryThresholds,
+} from './config.ts';

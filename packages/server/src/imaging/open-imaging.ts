@@ -1,0 +1,126 @@
+import { join } from 'node:path';
+import type { AuditLog } from '@yiyun/auth';
+import {
+  type BlobStore,
+  type CipherSuite,
+  createImageStore,
+  createImagingService,
+  createKeyRing,
+  createObjectCipher,
+  fhirStudyRecords,
+  type IndexedImagingService,
+  type ManagedImageStore,
+  openBlobStore,
+  parseKeyRing,
+} from '@yiyun/imaging';
+import type { ResidentRegistry } from '@yiyun/mpi';
+import type { Store } from '@yiyun/store';
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.ts';
+import { withResidentRegistry } from '../registry/linked-repository.ts';
+import { imagingAudit } from './audit.ts';
+
+export type ImagingConfig = Pick<
+  Config,
+  | 'dataDir'
+  | 'imageHotStore'
+  | 'imageColdStores'
+  | 'imageReplicas'
+  | 'imageCipher'
+  | 'imageKeys'
+  | 's3AccessKeyId'
+  | 's3SecretAccessKey'
+>;
+
+export interface ImagingOptions {
+  readonly store: Store;
+  /** Links the Patient records imaging creates to regional persons (absent: they stay unlinked). */
+  readonly residentRegistry?: ResidentRegistry;
+  readonly config: ImagingConfig;
+  /** 32 bytes derived from the platform master key: the image master key when none is configured. */
+  readonly derivedMasterKey: Uint8Array;
+  readonly audit?: AuditLog;
+  readonly logger: Logger;
+}
+
+/** The cloud PACS's parts the HTTP platform, the DIMSE listener and the CLI use. */
+export interface Imaging {
+  readonly service: IndexedImagingService;
+  readonly images: ManagedImageStore;
+  close(): Promise<void>;
+}
+
+/** The image master keys: the configured ring, else one key derived from the platform's. */
+function keyRing(config: ImagingConfig, derived: Uint8Array) {
+  if (config.imageKeys) return parseKeyRing(config.imageKeys);
+  return createKeyRing({ id: 'platform-1', key: Buffer.from(derived) });
+}
+
+function backends(config: ImagingConfig): { hot: BlobStore & Closable; cold: (BlobStore & Closable)[] } {
+  const credentials =
+    config.s3AccessKeyId && config.s3SecretAccessKey
+      ? { accessKeyId: config.s3AccessKeyId, secretAccessKey: config.s3SecretAccessKey }
+      : undefined;
+  const hot = openBlobStore(config.imageHotStore ?? join(config.dataDir, 'images', 'hot'), { name: 'hot' });
+  const urls = (config.imageColdStores ?? join(config.dataDir, 'images', 'cold'))
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
+  const cold = urls.map((url, i) =>
+    openBlobStore(url, {
+      name: urls.length === 1 ? 'cold' : `cold-${i + 1}`,
+      ...(credentials ? { credentials } : {}),
+    }),
+  );
+  return { hot, cold };
+}
+
+interface Closable {
+  close(): Promise<void> | void;
+}
+
+/**
+ * Builds the cloud PACS from configuration (composition root only): blob backends, the envelope
+ * cipher, the tiered replicated image store, the DICOM index and the imaging service, which writes
+ * Patient and ImagingStudy records through `repository` and audits through the platform's log.
+ */
+export async function openImaging(options: ImagingOptions): Promise<Imaging> {
+  const { config, logger } = options;
+  const { hot, cold } = backends(config);
+  const suite: CipherSuite = config.imageCipher;
+  const cipher = createObjectCipher(
+    suite === 'none' ? { suite } : { suite, keyRing: keyRing(config, options.derivedMasterKey) },
+  );
+  const log = logger.child({ module: 'imaging' });
+  const { store } = options;
+  // Imaging acts for the sending institution; the caller's access was checked by the service.
+  const repository = options.residentRegistry
+    ? withResidentRegistry(store.repository(), { registry: options.residentRegistry, logger: log })
+    : store.repository();
+  const images = await createImageStore({
+    sql: store.database.sql,
+    hot,
+    cold,
+    replicas: config.imageReplicas,
+    cipher,
+    logger: log,
+  });
+  const service = await createImagingService({
+    sql: store.database.sql,
+    images,
+    records: fhirStudyRecords({ repo: repository, registry: store.registry }),
+    ...(options.audit ? { audit: imagingAudit(options.audit) } : {}),
+    logger: log,
+  });
+  return {
+    service,
+    images,
+    async close() {
+      await service
+        .flush()
+        .catch((err: Error) => log.error({ err: { message: err.message } }, 'imaging flush failed'));
+      await images.idle();
+      await Promise.allSettled([hot, ...cold].map((b) => b.close()));
+    },
+  };
+}
