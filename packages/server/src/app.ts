@@ -81,7 +81,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       https: deps.config.baseUrl.startsWith('https:'),
     }),
   );
-  if (deps.config.corsOrigins?.length) app.use('*', corsAllowList(deps.config.corsOrigins));
+  if (deps.config.corsOrigins?.length) {
+    const cors = corsAllowList(deps.config.corsOrigins);
+    // DICOMweb answers its own preflights (Accept with a multipart type, Warning exposed: PS3.18 §8.2).
+    app.use('*', (c, next) => (c.req.path.startsWith('/dicomweb') ? next() : cors(c, next)));
+  }
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     const ready = await deps.store.isReady().catch(() => false);

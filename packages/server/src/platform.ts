@@ -24,6 +24,7 @@ import { everythingOperation } from './operations/everything.ts';
 import { HEALTH_CARD_JWKS_PATH, healthCardJwks, healthCardOperations } from './operations/health-card.ts';
 import { registryOperations } from './operations/registry/index.ts';
 import { withResidentRegistry } from './registry/linked-repository.ts';
+import { mountWebApp } from './web/web-app.ts';
 
 export interface Platform {
   readonly app: Hono<AppEnv>;
@@ -66,6 +67,8 @@ export function createPlatform(deps: {
   linkIntervalMs?: number;
   /** The cloud PACS: DICOMweb at `/dicomweb` (the DIMSE listener is started beside the platform). */
   imaging?: Pick<Imaging, 'service'>;
+  /** The built web app's directory (packages/web/dist), served at `/app/`. */
+  webDir?: string;
 }): Platform {
   const { store, config, logger, auth, registry } = deps;
   const binding = registry ? { registry, logger } : undefined;
@@ -135,6 +138,7 @@ export function createPlatform(deps: {
       corsOrigins: config.corsOrigins ?? [],
       logger,
     });
+  if (deps.webDir) mountWebApp(app, deps.webDir);
   const cards = deps.cards;
   // Public keys a clinic downloads once to verify card QR payloads offline.
   if (cards) app.get(HEALTH_CARD_JWKS_PATH, async (c) => c.json(await healthCardJwks(cards)));

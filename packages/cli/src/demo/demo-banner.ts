@@ -76,6 +76,7 @@ export function formatBanner(options: {
   const lines = [
     '',
     'Yiyun (医云) is serving',
+    `  web app        ${options.baseUrl}/app/`,
     `  FHIR base      ${fhir}`,
     `  capabilities   ${fhir}/metadata`,
     `  sign-in        ${options.baseUrl}/.well-known/smart-configuration (OAuth 2.0 / SMART on FHIR)`,

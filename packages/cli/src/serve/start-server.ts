@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AccountStore } from '@yiyun/auth';
 import { openHealthCards, ResidentRegistry } from '@yiyun/mpi';
 import {
@@ -135,7 +137,19 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
     audit: security.audit,
     logger,
   });
-  const platform = createPlatform({ store, config, logger, auth: security.auth, registry, cards, imaging });
+  const webDir = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+  const hasWeb = existsSync(join(webDir, 'index.html'));
+  if (!hasWeb) logger.warn({ webDir }, 'web app not built (npm run build -w @yiyun/web): /app is not served');
+  const platform = createPlatform({
+    store,
+    config,
+    logger,
+    auth: security.auth,
+    registry,
+    cards,
+    imaging,
+    ...(hasWeb ? { webDir } : {}),
+  });
   const listener = createNodeListener({ app: platform.app, identity: idp });
   const server =
     config.tlsCert && config.tlsKey

@@ -105,7 +105,9 @@ function isPositiveInteger(n: number): boolean {
 
 function openImage(part10: Uint8Array): DicomImage {
   const whole = part10.byteOffset === 0 && part10.byteLength === part10.buffer.byteLength;
-  const buffer = whole && part10.buffer instanceof ArrayBuffer ? part10.buffer : part10.slice().buffer;
+  // A copy unless the view is the whole ArrayBuffer (a Buffer from a pool is not; Buffer#slice is a view).
+  const buffer =
+    whole && part10.buffer instanceof ArrayBuffer ? part10.buffer : new Uint8Array(part10).buffer;
   let image: DicomImage;
   try {
     image = new dcmjsImaging.DicomImage(buffer);
