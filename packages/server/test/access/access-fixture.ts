@@ -10,7 +10,18 @@ import { ResidentRegistry } from '@yiyun/mpi';
 import type { Store } from '@yiyun/store';
 import { createTestStore } from '@yiyun/store/testing';
 import pino from 'pino';
-import { createNodeListener, createPlatform, openSecurity, type Platform } from '../../src/index.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createNodeListener,
+  createPlatform,
+  type Imaging,
+  type ImagingConfig,
+  openImaging,
+  openSecurity,
+  type Platform,
+} from '../../src/index.ts';
 import { Browser, type OidcFixture, PASSWORD } from '../auth/oidc-fixture.ts';
 import { registerApp, authorize as signIn } from '../auth/oidc-login.ts';
 
@@ -22,6 +33,8 @@ export interface AccessFixture extends AsyncDisposable {
   readonly audit: AuditLog;
   readonly platform: Platform;
   readonly registry: ResidentRegistry;
+  /** The cloud PACS (DICOMweb at `${origin}/dicomweb`), when asked for with `imaging`. */
+  readonly imaging?: Imaging;
   /** Signs a new account in through the authorization-code flow and returns its access token. */
   userToken(user: {
     username: string;
@@ -37,7 +50,16 @@ export interface AccessFixture extends AsyncDisposable {
 
 export const POLICY: AccessPolicyConfig = { careWindowDays: 90, defaultShare: true, breakGlassMinutes: 30 };
 
-export async function createAccessFixture(): Promise<AccessFixture> {
+export interface AccessFixtureOptions {
+  /** Compose the cloud PACS too (image tiers in a temp directory unless set): DICOMweb at /dicomweb. */
+  readonly imaging?: Partial<Omit<ImagingConfig, 'dataDir'>>;
+  /** Serve the built web app (packages/web/dist) at /app/. */
+  readonly webDir?: string;
+  /** Largest request body (default 8 MiB). */
+  readonly maxBodyBytes?: number;
+}
+
+export async function createAccessFixture(options: AccessFixtureOptions = {}): Promise<AccessFixture> {
   const store = await createTestStore({ registryPollMs: 0 });
   const logger = pino({ level: process.env['YIYUN_TEST_LOG'] ?? 'silent' });
   let handler: Parameters<typeof createServer>[1] = (_req, res) => res.writeHead(503).end();
@@ -55,6 +77,17 @@ export async function createAccessFixture(): Promise<AccessFixture> {
   });
   const { accounts, audit, idp } = security;
   const registry = await ResidentRegistry.open({ database: store.database });
+  const imagingDir = options.imaging ? await mkdtemp(join(tmpdir(), 'yiyun-images-')) : undefined;
+  const imaging = imagingDir
+    ? await openImaging({
+        store,
+        residentRegistry: registry,
+        config: { imageReplicas: 2, imageCipher: 'aes-256-gcm', ...options.imaging, dataDir: imagingDir },
+        derivedMasterKey: randomBytes(32),
+        audit,
+        logger,
+      })
+    : undefined;
   const platform = createPlatform({
     store,
     registry,
@@ -62,13 +95,15 @@ export async function createAccessFixture(): Promise<AccessFixture> {
     config: {
       baseUrl: origin,
       dataDir: '/nonexistent-yiyun-test',
-      maxBodyBytes: 8 * 1024 * 1024,
-      maxUploadBytes: 8 * 1024 * 1024,
+      maxBodyBytes: options.maxBodyBytes ?? 8 * 1024 * 1024,
+      maxUploadBytes: options.maxBodyBytes ?? 8 * 1024 * 1024,
       importAllowedOrigins: [],
       defaultCount: 20,
       maxCount: 1000,
     },
     auth: security.auth,
+    ...(imaging ? { imaging } : {}),
+    ...(options.webDir ? { webDir: options.webDir } : {}),
   });
   handler = createNodeListener({ app: platform.app, identity: idp });
   const fhirBase = `${origin}/fhir/R4`;
@@ -86,6 +121,7 @@ export async function createAccessFixture(): Promise<AccessFixture> {
     audit,
     platform,
     registry,
+    ...(imaging ? { imaging } : {}),
     async userToken(user) {
       const account = await accounts.create({
         username: user.username,
@@ -137,7 +173,9 @@ export async function createAccessFixture(): Promise<AccessFixture> {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await platform.stop();
+      await imaging?.close();
       await store[Symbol.asyncDispose]();
+      if (imagingDir) await rm(imagingDir, { recursive: true, force: true });
     },
   };
   return fixture;
