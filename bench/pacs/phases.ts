@@ -83,6 +83,7 @@ export async function cstorePhase(target: PacsTarget, dir: string, count: number
       '-aec',
       target.aeTitle,
       '+sd',
+      '+r',
       '-nh',
       '127.0.0.1',
       String(target.dicomPort),
@@ -98,7 +99,7 @@ export async function cstorePhase(target: PacsTarget, dir: string, count: number
     });
     if (code !== 0) throw new Error(`storescu exited ${code}: ${stderr}`);
     const seconds = (performance.now() - started) / 1000;
-    return { instances: count, seconds, rps: count / seconds };
+    return { instances: count, seconds, perSecond: count / seconds };
   });
 }
 

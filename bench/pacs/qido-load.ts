@@ -53,5 +53,5 @@ export async function loadSmall(target: PacsTarget, source: Iterator<Buffer>, to
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { instances: sent, seconds, rps: sent / seconds };
+  return { instances: sent, seconds, perSecond: sent / seconds };
 }

@@ -48,7 +48,7 @@ interface Started extends AsyncDisposable {
 type Starter = (dir: string) => Promise<Started>;
 
 const orthanc: Starter = async (dir) => {
-  const o = await startOrthanc(dir, { BENCH: ['BENCH', '127.0.0.1', 0] });
+  const o = await startOrthanc(dir);
   return {
     target: {
       name: 'Orthanc',
@@ -114,7 +114,7 @@ for (const [key, start] of targets) {
 }
 
 const qidoCount = Number(args.qido);
-const pick = (i: number) => studyPlan((i * 7919) % qidoCount, 'q');
+const pick = (i: number) => studyPlan((i * 7919) % qidoCount, '9');
 const shapes = {
   patientId: Array.from({ length: 100 }, (_, i) => `/studies?PatientID=${pick(i).patientId}`),
   dateRange: Array.from({ length: 100 }, (_, i) => {
@@ -128,7 +128,7 @@ const shapes = {
 };
 for (const [key, start] of targets.filter(([k]) => k !== 'yiyun-secure')) {
   await fresh(start, `${key}-qido`, async (t) => {
-    const loaded = await loadSmall(t, smallInstances(qidoCount, 'q'), qidoCount);
+    const loaded = await loadSmall(t, smallInstances(qidoCount, '9'), qidoCount);
     results.log(`${key}.qido.load`, loaded);
     for (const [shape, queries] of Object.entries(shapes))
       results.log(`${key}.qido.${shape}`, await qidoPhase(t, queries));

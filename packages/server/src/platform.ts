@@ -18,10 +18,13 @@ import { bearerAuth } from './http/bearer-auth.ts';
 import type { AppEnv } from './http/env.ts';
 import { mountDicomweb } from './imaging/dicomweb-mount.ts';
 import type { Imaging } from './imaging/open-imaging.ts';
+import { mountStorageStatus } from './imaging/storage-status.ts';
 import { breakTheGlassOperation } from './operations/break-the-glass.ts';
 import { breakTheGlassReviewOperation } from './operations/break-the-glass-review.ts';
 import { everythingOperation } from './operations/everything.ts';
 import { HEALTH_CARD_JWKS_PATH, healthCardJwks, healthCardOperations } from './operations/health-card.ts';
+import { imagingShareOperation } from './operations/imaging-share.ts';
+import { imagingUnshareOperation } from './operations/imaging-unshare.ts';
 import { registryOperations } from './operations/registry/index.ts';
 import { withResidentRegistry } from './registry/linked-repository.ts';
 import { mountWebApp } from './web/web-app.ts';
@@ -66,7 +69,7 @@ export function createPlatform(deps: {
   /** How often the background linker drains the queue of Patient changes (ms; default 2000). */
   linkIntervalMs?: number;
   /** The cloud PACS: DICOMweb at `/dicomweb` (the DIMSE listener is started beside the platform). */
-  imaging?: Pick<Imaging, 'service'>;
+  imaging?: Pick<Imaging, 'service' | 'images'>;
   /** The built web app's directory (packages/web/dist), served at `/app/`. */
   webDir?: string;
 }): Platform {
@@ -113,6 +116,7 @@ export function createPlatform(deps: {
       ...(auth
         ? [breakTheGlass(store, auth), breakTheGlassReviewOperation({ grants: store.breakGlass })]
         : []),
+      ...(deps.imaging ? shareOperations(store) : []),
     ],
     ...(auth ? { auth } : {}),
   });
@@ -138,6 +142,7 @@ export function createPlatform(deps: {
       corsOrigins: config.corsOrigins ?? [],
       logger,
     });
+  if (deps.imaging) mountStorageStatus(app, { images: deps.imaging.images, ...(auth ? { auth } : {}) });
   if (deps.webDir) mountWebApp(app, deps.webDir);
   const cards = deps.cards;
   // Public keys a clinic downloads once to verify card QR payloads offline.
@@ -170,6 +175,12 @@ function breakTheGlass(store: Store, auth: { readonly breakGlassMinutes?: number
       },
     },
   });
+}
+
+/** Tele-consultation shares of imaging studies (远程会诊): the custodian check reads unrestricted. */
+function shareOperations(store: Store) {
+  const shareDeps = { sql: store.database.sql, repository: store.repository() };
+  return [imagingShareOperation(shareDeps), imagingUnshareOperation(shareDeps)];
 }
 
 /**

@@ -1,11 +1,11 @@
-import { type DimseServer, type ImagingService, startDimseServer } from '@yiyun/imaging';
+import { type DimseServer, type IndexedImagingService, startDimseServer } from '@yiyun/imaging';
 import type { Logger } from 'pino';
 import type { AppAuth } from '../app.ts';
 import type { DicomPeerConfig } from '../config/index.ts';
 import { imagingCaller, peerPrincipal } from './caller.ts';
 
 export interface DimseListenerOptions {
-  readonly service: ImagingService;
+  readonly service: IndexedImagingService;
   readonly auth: Pick<AppAuth, 'authorize'>;
   readonly aeTitle: string;
   readonly host: string;
@@ -28,6 +28,10 @@ export function startDimseListener(options: DimseListenerOptions): Promise<Dimse
     port: options.port,
     peers: options.peers,
     logger: options.logger.child({ module: 'dimse' }),
+    // An association ends a batch: its studies' ImagingStudy records catch up.
+    afterAssociation: async (studies) => {
+      await options.service.flush(studies);
+    },
     callerFor: (peer) => {
       const principal = peerPrincipal({
         aeTitle: peer.aeTitle,

@@ -1,0 +1,2 @@
+export { startDimseServer } from './server.ts';
+export type { DimseLogger, DimsePeer, DimseServer, DimseServerOptions } from './types.ts';
