@@ -96,8 +96,14 @@ export function writeCtStudies(dir: string, studies: number, slices: number, pre
   return { files, plans };
 }
 
-/** Small instances (64² slices) of `count` single-instance studies, generated on demand. */
+/** Instances per study of the QIDO set (100 k instances = 10 k studies). */
+export const SMALL_PER_STUDY = 10;
+
+/** `count` small instances (64² slices), `SMALL_PER_STUDY` to a study, generated on demand. */
 export function* smallInstances(count: number, prefix: string): Generator<Buffer> {
   const pixels = ctPixels(1, 64);
-  for (let n = 0; n < count; n++) yield instance(studyPlan(n, prefix), n, 1, pixels, 64);
+  for (let i = 0; i < count; i++) {
+    const n = Math.floor(i / SMALL_PER_STUDY);
+    yield instance(studyPlan(n, prefix), n, (i % SMALL_PER_STUDY) + 1, pixels, 64);
+  }
 }

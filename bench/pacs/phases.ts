@@ -90,7 +90,11 @@ export async function cstorePhase(target: PacsTarget, dir: string, count: number
       dir,
     ];
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn('storescu', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      // dcmtk leaves Nagle on unless TCP_NODELAY is set in its environment (each C-STORE would wait ~50 ms).
+      const child = spawn('storescu', args, {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, TCP_NODELAY: '1' },
+      });
       let err = '';
       child.stderr.on('data', (d: Buffer) => {
         err = (err + d.toString()).slice(-2000);

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchResults } from '../lib/results.ts';
-import { smallInstances, studyPlan, writeCtStudies } from './data.ts';
+import { SMALL_PER_STUDY, smallInstances, studyPlan, writeCtStudies } from './data.ts';
 import { startOrthanc } from './orthanc.ts';
 import { cstorePhase, type PacsTarget, qidoPhase, stowPhase, wadoPhase } from './phases.ts';
 import { loadSmall } from './qido-load.ts';
@@ -114,7 +114,8 @@ for (const [key, start] of targets) {
 }
 
 const qidoCount = Number(args.qido);
-const pick = (i: number) => studyPlan((i * 7919) % qidoCount, '9');
+const qidoStudies = Math.ceil(qidoCount / SMALL_PER_STUDY);
+const pick = (i: number) => studyPlan((i * 7919) % qidoStudies, '9');
 const shapes = {
   patientId: Array.from({ length: 100 }, (_, i) => `/studies?PatientID=${pick(i).patientId}`),
   dateRange: Array.from({ length: 100 }, (_, i) => {
@@ -122,8 +123,9 @@ const shapes = {
     return `/studies?StudyDate=${d}-${d}`;
   }),
   nameWildcard: Array.from({ length: 100 }, (_, i) => {
-    const [alphabetic = ''] = pick(i).patientName.split('=');
-    return `/studies?PatientName=${encodeURIComponent(`${alphabetic.slice(0, -3)}*`)}`;
+    // `Family*Giv*`: Orthanc 1.10 matches no `^` in a wildcard query, so both sides get a `*` there.
+    const [family = '', given = ''] = (pick(i).patientName.split('=')[0] ?? '').split('^');
+    return `/studies?PatientName=${encodeURIComponent(`${family}*${given.slice(0, -3)}*`)}`;
   }),
 };
 for (const [key, start] of targets.filter(([k]) => k !== 'yiyun-secure')) {

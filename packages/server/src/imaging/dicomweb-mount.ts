@@ -1,5 +1,5 @@
 import { AppError } from '@yiyun/fhir';
-import { dicomwebRoutes, type IndexedImagingService, parsePart10 } from '@yiyun/imaging';
+import { dicomwebRoutes, type ImagingService, parsePart10 } from '@yiyun/imaging';
 import type { Context, Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { AppAuth } from '../app.ts';
@@ -10,7 +10,7 @@ import { imagingCaller } from './caller.ts';
 export const DICOMWEB_PATH = '/dicomweb';
 
 export interface DicomwebMountOptions {
-  readonly service: IndexedImagingService;
+  readonly service: ImagingService;
   readonly auth?: AppAuth;
   /** Public base URL of the server (without `/dicomweb`). */
   readonly baseUrl: string;
@@ -38,16 +38,6 @@ export function mountDicomweb(app: Hono<AppEnv>, options: DicomwebMountOptions):
     app.use(DICOMWEB_PATH, guard);
     app.use(`${DICOMWEB_PATH}/*`, guard);
   }
-  // A STOW-RS request ends a batch: bring its studies' ImagingStudy records up to date before the
-  // response, so the FHIR side agrees with what was acknowledged.
-  app.use(`${DICOMWEB_PATH}/studies`, async (c, next) => {
-    await next();
-    if (c.req.method === 'POST') await options.service.flush();
-  });
-  app.use(`${DICOMWEB_PATH}/studies/:study`, async (c, next) => {
-    await next();
-    if (c.req.method === 'POST') await options.service.flush([c.req.param('study')]);
-  });
   const routes = dicomwebRoutes({
     service: options.service,
     parse: (bytes) => parsePart10(bytes),

@@ -75,6 +75,8 @@ function backends(config: ImagingConfig): { hot: BlobStore & Closable; cold: (Bl
   return { hot, cold };
 }
 
+const FLUSH_INTERVAL_MS = 5_000;
+
 interface Closable {
   close(): Promise<void> | void;
 }
@@ -112,10 +114,21 @@ export async function openImaging(options: ImagingOptions): Promise<Imaging> {
     ...(options.audit ? { audit: imagingAudit(options.audit) } : {}),
     logger: log,
   });
+  // ImagingStudy records lag the index by at most this much while instances arrive one by one (a
+  // FHIR write per instance would halve ingest); a DIMSE association's end flushes at once.
+  const flushing = { running: Promise.resolve() as Promise<unknown> };
+  const timer = setInterval(() => {
+    flushing.running = flushing.running
+      .then(() => service.flush())
+      .catch((err: Error) => log.error({ err: { message: err.message } }, 'imaging flush failed'));
+  }, FLUSH_INTERVAL_MS);
+  timer.unref();
   return {
     service,
     images,
     async close() {
+      clearInterval(timer);
+      await flushing.running;
       await service
         .flush()
         .catch((err: Error) => log.error({ err: { message: err.message } }, 'imaging flush failed'));
