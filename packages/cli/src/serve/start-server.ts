@@ -136,6 +136,7 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
     derivedMasterKey: secrets.imageMasterKey,
     audit: security.audit,
     logger,
+    baseUrl: config.baseUrl,
   });
   const webDir = fileURLToPath(new URL('../../../web/dist', import.meta.url));
   const hasWeb = existsSync(join(webDir, 'index.html'));

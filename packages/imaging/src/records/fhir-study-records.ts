@@ -26,6 +26,8 @@ export interface FhirStudyRecordsOptions {
   readonly registry: SearchParamRegistry;
   /** UTC offset of DICOM times that carry no TimezoneOffsetFromUTC (default `+08:00`, China Standard Time). */
   readonly timezone?: string;
+  /** `Endpoint/<id>` of the platform's DICOMweb service, referenced from every ImagingStudy written. */
+  readonly endpoint?: string;
 }
 
 /** FHIR search value escaping (http://hl7.org/fhir/R4/search.html#escaping). */
@@ -108,7 +110,13 @@ export function fhirStudyRecords(options: FhirStudyRecordsOptions): StudyRecords
         const found = (await searchTwo(tx, registry, 'ImagingStudy', criteria))[0] as
           | (ImagingStudy & StoredResource)
           | undefined;
-        const input = { summary, patientId, organization, timezone };
+        const input = {
+          summary,
+          patientId,
+          organization,
+          timezone,
+          ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        };
         if (found && isFuller(found, summary)) return { id: found.id, labels: sensitivityLabels(found) };
         const next = imagingStudyResource(found, input);
         if (found && sameContent(found, next)) return { id: found.id, labels: sensitivityLabels(found) };

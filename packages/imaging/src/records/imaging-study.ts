@@ -1,4 +1,4 @@
-import type { Identifier, ImagingStudy, ImagingStudySeries } from '@medplum/fhirtypes';
+import type { Endpoint, Identifier, ImagingStudy, ImagingStudySeries, Reference } from '@medplum/fhirtypes';
 import { withCustodian } from '@yiyun/fhir';
 import type { SeriesSummary, StudySummary } from '../service/records-port.ts';
 
@@ -73,6 +73,8 @@ export interface StudyResourceInput {
   readonly organization: string;
   /** UTC offset for DICOM times without TimezoneOffsetFromUTC (`+08:00`). */
   readonly timezone: string;
+  /** `Endpoint/<id>` of the platform's DICOMweb service, listed in ImagingStudy.endpoint. */
+  readonly endpoint?: string;
 }
 
 /**
@@ -100,8 +102,16 @@ export function imagingStudyResource(
     numberOfInstances: summary.numberOfInstances,
     ...(summary.description ? { description: summary.description } : {}),
     series: summary.series.map((s) => seriesEntry(s, zone)),
+    ...(input.endpoint ? { endpoint: withEndpoint(base.endpoint ?? [], input.endpoint) } : {}),
   };
   return withCustodian(study, organization);
+}
+
+/** The study's endpoints with the platform's DICOMweb one (FHIR → images: ImagingStudy.endpoint). */
+function withEndpoint(endpoints: readonly Reference<Endpoint>[], reference: string): Reference<Endpoint>[] {
+  return endpoints.some((e) => e.reference === reference)
+    ? [...endpoints]
+    : [...endpoints, { reference: reference as `Endpoint/${string}` }];
 }
 
 /** The existing ImagingStudy lists more instances, including every one of the summary's: a later write got there first. */

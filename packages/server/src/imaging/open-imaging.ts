@@ -41,6 +41,8 @@ export interface ImagingOptions {
   readonly derivedMasterKey: Uint8Array;
   readonly audit?: AuditLog;
   readonly logger: Logger;
+  /** Public URL of the server: the DICOMweb Endpoint every ImagingStudy references is `<baseUrl>/dicomweb`. */
+  readonly baseUrl?: string;
 }
 
 /** The cloud PACS's parts the HTTP platform, the DIMSE listener and the CLI use. */
@@ -77,6 +79,30 @@ function backends(config: ImagingConfig): { hot: BlobStore & Closable; cold: (Bl
 
 const FLUSH_INTERVAL_MS = 5_000;
 
+/** The platform's DICOMweb service as a FHIR Endpoint, so a FHIR client finds a study's images. */
+const ENDPOINT_ID = 'yiyun-dicomweb';
+
+async function ensureDicomwebEndpoint(store: Store, baseUrl: string): Promise<string> {
+  const address = `${baseUrl.replace(/\/+$/, '')}/dicomweb`;
+  const repo = store.repository();
+  const current = await repo.read('Endpoint', ENDPOINT_ID).catch(() => undefined);
+  if ((current as { address?: string } | undefined)?.address !== address)
+    await repo.update({
+      resourceType: 'Endpoint',
+      id: ENDPOINT_ID,
+      status: 'active',
+      name: 'Yiyun DICOMweb (云影像)',
+      connectionType: {
+        system: 'http://terminology.hl7.org/CodeSystem/endpoint-connection-type',
+        code: 'dicom-wado-rs',
+      },
+      payloadType: [{ text: 'DICOM' }],
+      payloadMimeType: ['application/dicom'],
+      address,
+    });
+  return `Endpoint/${ENDPOINT_ID}`;
+}
+
 interface Closable {
   close(): Promise<void> | void;
 }
@@ -99,6 +125,7 @@ export async function openImaging(options: ImagingOptions): Promise<Imaging> {
   const repository = options.residentRegistry
     ? withResidentRegistry(store.repository(), { registry: options.residentRegistry, logger: log })
     : store.repository();
+  const endpoint = options.baseUrl ? await ensureDicomwebEndpoint(store, options.baseUrl) : undefined;
   const images = await createImageStore({
     sql: store.database.sql,
     hot,
@@ -110,7 +137,11 @@ export async function openImaging(options: ImagingOptions): Promise<Imaging> {
   const service = await createImagingService({
     sql: store.database.sql,
     images,
-    records: fhirStudyRecords({ repo: repository, registry: store.registry }),
+    records: fhirStudyRecords({
+      repo: repository,
+      registry: store.registry,
+      ...(endpoint ? { endpoint } : {}),
+    }),
     ...(options.audit ? { audit: imagingAudit(options.audit) } : {}),
     logger: log,
   });

@@ -3,16 +3,16 @@
  * policy — on one Node server on 127.0.0.1, on a fresh store of the kind YIYUN_TEST_STORE names.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AccessPolicyConfig, AuditLog, IdentityProvider, Role } from '@yiyun/auth';
 import { ResidentRegistry } from '@yiyun/mpi';
 import type { Store } from '@yiyun/store';
 import { createTestStore } from '@yiyun/store/testing';
 import pino from 'pino';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   createNodeListener,
   createPlatform,
@@ -86,6 +86,7 @@ export async function createAccessFixture(options: AccessFixtureOptions = {}): P
         derivedMasterKey: randomBytes(32),
         audit,
         logger,
+        baseUrl: origin,
       })
     : undefined;
   const platform = createPlatform({
