@@ -1,6 +1,7 @@
 import { synthCommand } from '@yiyun/synth';
 import { Command } from 'commander';
 import { auditCommand } from './commands/audit.ts';
+import { imagingCommand } from './commands/imaging.ts';
 import { importCommand } from './commands/import.ts';
 import { mpiCommand } from './commands/mpi.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   program.addCommand(importCommand());
   program.addCommand(auditCommand());
   program.addCommand(mpiCommand());
+  program.addCommand(imagingCommand());
   for (const command of program.commands) command.exitOverride().showHelpAfterError();
   return program;
 }

@@ -27,6 +27,18 @@ function isUpper(b: number): boolean {
   return b >= 0x41 && b <= 0x5a;
 }
 
+/** Whether two bytes spell a VR of PS3.5 Table 6.2-1: how the encoding of a dataset is sniffed. */
+export function isKnownVr(c1: number | undefined, c2: number | undefined): boolean {
+  if (c1 === undefined || c2 === undefined) return false;
+  const vr = String.fromCharCode(c1, c2);
+  return SHORT_VRS.has(vr) || LONG_VRS.has(vr);
+}
+
+/** Whether explicit VR uses the 2-byte reserved field and a 4-byte length for this VR (PS3.5 §7.1.2). */
+export function hasLongLength(vr: string): boolean {
+  return !SHORT_VRS.has(vr);
+}
+
 /**
  * Reads the header at `pos`, checking that the value fits before `end`. Never reads past `end`, so a
  * lying length gives a clear error instead of a huge allocation or a read out of bounds.

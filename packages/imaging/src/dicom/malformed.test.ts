@@ -165,7 +165,7 @@ describe('malformed input', () => {
     expect(refusal(small(nested)).message).toMatch(/nested deeper than 64 levels/);
   });
 
-  it('refuses a File Meta group length that lies, and a missing one', () => {
+  it('refuses a File Meta group length that lies, or that is not UL of 4 bytes', () => {
     const long = refusal(small([], { groupLengthOverride: 400 }));
     expect(long.message).toMatch(/File Meta group length 400 (is wrong|runs past)/);
     expect(refusal(small([], { groupLengthOverride: 30 })).message).toMatch(
@@ -173,31 +173,28 @@ describe('malformed input', () => {
     );
     expect(refusal(small([], { groupLengthOverride: 0xfffffff0 })).message).toMatch(/runs past the end/);
     const ok = small();
+    const asUs = ok.slice();
+    asUs.set(ascii('US'), 136);
+    expect(refusal(asUs).message).toMatch(/Group Length \(0002,0000\) is malformed/);
+  });
+
+  it('refuses an undefined length in the File Meta group and a dataset the syntax cannot be told of', () => {
+    const ok = small();
     const noGroupLength = concat([ok.subarray(0, 132), ok.subarray(144)]);
-    expect(refusal(noGroupLength).message).toMatch(/Group Length \(0002,0000\) missing/);
-  });
-
-  it('refuses a File Meta group without transfer syntax or media storage UIDs', () => {
-    const meta = [
-      { tag: 0x00020002, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.2' },
-      { tag: 0x00020003, vr: 'UI', value: '2.25.1001' },
-    ];
-    expect(refusal(small([], { meta })).message).toMatch(/no Transfer Syntax UID \(0002,0010\)/);
-    const noClass = [
-      { tag: 0x00020003, vr: 'UI', value: '2.25.1001' },
-      { tag: 0x00020010, vr: 'UI', value: '1.2.840.10008.1.2.1' },
-    ];
-    expect(refusal(small([], { meta: noClass })).message).toMatch(
-      /no Media Storage SOP Class UID \(0002,0002\)/,
-    );
-  });
-
-  it('refuses File Meta UIDs that do not match the dataset', () => {
-    expect(refusal(small([], { sopInstanceUid: '2.25.9' })).message).toMatch(
-      /\(0002,0003\) 2\.25\.9 does not match SOP Instance UID/,
-    );
-    expect(refusal(small([], { sopClassUid: '1.2.840.10008.5.1.4.1.1.4' })).message).toMatch(
-      /\(0002,0002\) .* does not match SOP Class UID/,
+    const undefinedLength = noGroupLength.slice();
+    // (0002,0001) OB: reserved 2 bytes, then the 4-byte length at 140
+    new DataView(undefinedLength.buffer).setUint32(140, 0xffffffff, true);
+    expect(refusal(undefinedLength).message).toMatch(/\(0002,0001\) at byte 132 has an undefined length/);
+    const meta = [{ tag: 0x00020003, vr: 'UI', value: '2.25.1001' }];
+    const metaOnly = buildPart10([], { meta });
+    expect(refusal(metaOnly).message).toBe('missing dataset: nothing follows the File Meta Information');
+    // implicit VR big endian: no transfer syntax defines it
+    const implicitBig = concat([
+      metaOnly,
+      encodeDataset(instanceElements([]), { explicitVr: false, littleEndian: false }),
+    ]);
+    expect(refusal(implicitBig).message).toMatch(
+      /no Transfer Syntax UID \(0002,0010\) and the dataset .* no encoding/,
     );
   });
 
@@ -207,10 +204,23 @@ describe('malformed input', () => {
         instanceElements([]).filter((e) => e.tag !== tag),
         { sopInstanceUid: '2.25.1001' },
       );
-    expect(refusal(without(0x00080016)).message).toBe('missing SOP Class UID (0008,0016)');
+    const noClassAnywhere = buildPart10(
+      instanceElements([]).filter((e) => e.tag !== 0x00080016),
+      {
+        meta: [
+          { tag: 0x00020003, vr: 'UI', value: '2.25.1001' },
+          { tag: 0x00020010, vr: 'UI', value: '1.2.840.10008.1.2.1' },
+        ],
+      },
+    );
+    expect(refusal(noClassAnywhere).message).toBe('missing SOP Class UID (0008,0016)');
     expect(refusal(without(0x00080018)).message).toBe('missing SOP Instance UID (0008,0018)');
     expect(refusal(without(0x0020000d)).message).toBe('missing Study Instance UID (0020,000D)');
     expect(refusal(without(0x0020000e)).message).toBe('missing Series Instance UID (0020,000E)');
+    const onlySop = buildPart10(instanceElements([]).filter((e) => e.tag >>> 16 !== 0x0020));
+    expect(refusal(onlySop).message).toBe(
+      'missing Study Instance UID (0020,000D), Series Instance UID (0020,000E)',
+    );
     const bad = (uids: Record<string, string>): string =>
       refusal(buildPart10(instanceElements([], uids), { sopInstanceUid: uids['sop'] ?? '2.25.1001' }))
         .message;

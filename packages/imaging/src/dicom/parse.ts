@@ -1,9 +1,11 @@
 import { inflateRawSync } from 'node:zlib';
+import { isAppError } from '@yiyun/fhir';
 import type { DicomJson } from '../service/port.ts';
 import { charsetDecoder } from './charset.ts';
 import { readDataset } from './dataset-reader.ts';
-import { invalidDicom, sopClassNotSupported, tooLargeDicom, transferSyntaxNotSupported } from './errors.ts';
-import { type FileMeta, readFileMeta } from './file-meta.ts';
+import { invalidDicom, tooLargeDicom, transferSyntaxNotSupported } from './errors.ts';
+import { type FileMeta, NOT_PART10, readFileMeta } from './file-meta.ts';
+import { type InstanceUids, instanceUids, refuseDirectory } from './instance-uids.ts';
 import { patientOf } from './patient.ts';
 import type { ParsedInstance } from './port.ts';
 import type { BulkRange, ReadContext, ReadLimits } from './read-context.ts';
@@ -23,12 +25,13 @@ export interface ParseOptions {
 const DEFAULTS = { maxBytes: 2 ** 31, maxElements: 250_000, maxDepth: 64 };
 /** PS3.18 §F.2.6 leaves the threshold to the origin server; 1 KiB keeps metadata small. */
 const INLINE_BINARY_MAX = 1024;
-const MEDIA_STORAGE_DIRECTORY = '1.2.840.10008.1.3.10';
 
 /**
  * Parses and checks one DICOM Part 10 instance (PS3.10 §7). Throws `AppError` `invalid`, `unsupported`
  * or `too-large` with a reason fit for the sender (docs/dicom-conformance.md lists them). Values are not
- * copied: bulk data stays in `bytes`, located by `bulk`.
+ * copied: bulk data stays in `bytes`, located by `bulk`. Deviations real PACS tolerate (File Meta
+ * without group length, Transfer Syntax or Media Storage UIDs, or with UIDs that differ from the
+ * dataset's; a bare dataset without preamble and File Meta) are accepted with `warnings`.
  */
 export function parsePart10(bytes: Uint8Array, options: ParseOptions = {}): ParsedInstance {
   const maxBytes = options.maxBytes ?? DEFAULTS.maxBytes;
@@ -36,14 +39,11 @@ export function parsePart10(bytes: Uint8Array, options: ParseOptions = {}): Pars
     throw tooLargeDicom(`the instance is ${bytes.length} bytes, over the ${maxBytes}-byte limit`);
   const meta = readFileMeta(bytes);
   const ts = checkTransferSyntax(meta.transferSyntaxUid);
-  if (meta.mediaStorageSopClassUid === MEDIA_STORAGE_DIRECTORY) {
-    throw sopClassNotSupported(
-      MEDIA_STORAGE_DIRECTORY,
-      'a Media Storage Directory (DICOMDIR) is not an image or document',
-    );
-  }
-  const { dataset, bulk } = decodeDataset(bytes, meta, ts, options);
-  const uids = checkUids(dataset, meta);
+  refuseDirectory(meta.mediaStorageSopClassUid);
+  const warnings = [...meta.warnings];
+  const { dataset, bulk, uids } = meta.bare
+    ? asBareDataset(ts, () => decodeInstance(bytes, { meta, ts, options, warnings }))
+    : decodeInstance(bytes, { meta, ts, options, warnings });
   return {
     transferSyntaxUid: ts.uid,
     ...uids,
@@ -51,7 +51,39 @@ export function parsePart10(bytes: Uint8Array, options: ParseOptions = {}): Pars
     bulk,
     numberOfFrames: framesOf(dataset),
     patient: patientOf(dataset),
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
+}
+
+interface Decoding {
+  readonly meta: FileMeta;
+  readonly ts: TransferSyntax;
+  readonly options: ParseOptions;
+  readonly warnings: string[];
+}
+
+function decodeInstance(
+  bytes: Uint8Array,
+  { meta, ts, options, warnings }: Decoding,
+): { dataset: DicomJson; bulk: Map<string, BulkRange>; uids: InstanceUids } {
+  const { dataset, bulk } = decodeDataset(bytes, meta, ts, options);
+  return { dataset, bulk, uids: instanceUids(dataset, meta, warnings) };
+}
+
+/**
+ * Input without `DICM` passed a strict check of its first element (syntax-sniff.ts); it is accepted
+ * only if the whole dataset parses with its required UIDs, so a cut-off or foreign file is never
+ * mistaken for a bare dataset. A failure says both why it is not Part 10 and why it is no dataset.
+ */
+function asBareDataset<T>(ts: TransferSyntax, decode: () => T): T {
+  try {
+    return decode();
+  } catch (err) {
+    if (!isAppError(err) || err.code !== 'invalid') throw err;
+    throw invalidDicom(
+      `${NOT_PART10}, and read as a bare dataset (${ts.name}) it is not valid: ${err.message}`,
+    );
+  }
 }
 
 /**
@@ -153,42 +185,6 @@ function inflate(deflated: Uint8Array, maxBytes: number): Uint8Array {
       `the deflated dataset does not inflate (${code === 'Z_BUF_ERROR' ? 'truncated' : 'corrupt'})`,
     );
   }
-}
-
-const REQUIRED = [
-  ['sopClassUid', '00080016', 'SOP Class UID (0008,0016)'],
-  ['sopInstanceUid', '00080018', 'SOP Instance UID (0008,0018)'],
-  ['studyUid', '0020000D', 'Study Instance UID (0020,000D)'],
-  ['seriesUid', '0020000E', 'Series Instance UID (0020,000E)'],
-] as const;
-
-function checkUids(
-  dataset: DicomJson,
-  meta: FileMeta,
-): { sopClassUid: string; sopInstanceUid: string; studyUid: string; seriesUid: string } {
-  const uids = { sopClassUid: '', sopInstanceUid: '', studyUid: '', seriesUid: '' };
-  for (const [field, tag, name] of REQUIRED) {
-    const values = dataset[tag]?.Value ?? [];
-    const uid = values[0];
-    if (typeof uid !== 'string') throw invalidDicom(`missing ${name}`);
-    if (values.length > 1) throw invalidDicom(`${name} has ${values.length} values; it must have one`);
-    const problem = uidProblem(uid);
-    if (problem) throw invalidDicom(`${name} "${uid.slice(0, 80)}" is not a valid UID: it ${problem}`);
-    uids[field] = uid;
-  }
-  if (meta.mediaStorageSopClassUid !== uids.sopClassUid) {
-    throw invalidDicom(
-      `Media Storage SOP Class UID (0002,0002) ${meta.mediaStorageSopClassUid.slice(0, 80)} does not match ` +
-        `SOP Class UID (0008,0016) ${uids.sopClassUid}`,
-    );
-  }
-  if (meta.mediaStorageSopInstanceUid !== uids.sopInstanceUid) {
-    throw invalidDicom(
-      `Media Storage SOP Instance UID (0002,0003) ${meta.mediaStorageSopInstanceUid.slice(0, 80)} does not match ` +
-        `SOP Instance UID (0008,0018) ${uids.sopInstanceUid}`,
-    );
-  }
-  return uids;
 }
 
 /** Number of Frames (0028,0008); 1 for a single-frame image, 0 for an instance without pixel data. */

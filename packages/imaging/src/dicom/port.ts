@@ -19,6 +19,10 @@ export interface ParsedInstance {
   readonly bulk: ReadonlyMap<string, { readonly offset: number; readonly length: number }>;
   readonly numberOfFrames: number;
   readonly patient: DicomPatient;
+  /** Deviations from PS3.10 tolerated when storing (e.g. File Meta UIDs differing from the dataset's,
+   *  no File Meta at all): short English texts without personal data, absent when there are none.
+   *  The edges answer them as warning 0xB007 (docs/dicom-conformance.md). */
+  readonly warnings?: readonly string[];
 }
 
 /** What the instance says of its patient: the sending institution's identifiers, not the region's. */

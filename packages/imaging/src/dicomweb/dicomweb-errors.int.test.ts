@@ -216,11 +216,11 @@ describe('STOW-RS answers per instance', () => {
     expect(typeof reason).toBe('string');
     expect(seq(body, '00081199').map((r) => r['00081155']?.Value?.[0])).toEqual([good.sop]);
     expect(await isStored(other.sop)).toBe(false);
-    const rtdose = await pydicomFile('rtdose.dcm'); // its File Meta contradicts its dataset
-    const all = await post('/studies', stowBody([rtdose], B));
+    const truncated = await pydicomFile('rtplan_truncated.dcm'); // a value runs past the end
+    const all = await post('/studies', stowBody([truncated], B));
     expect(all.status).toBe(409);
     const reasonText = JSON.stringify(await all.json());
-    expect(reasonText).toMatch(/does not match SOP Instance UID/);
+    expect(reasonText).toMatch(/truncated/);
   });
 
   it('re-sending the same instance is idempotent (200)', async () => {

@@ -52,10 +52,23 @@ export interface Imaging {
   close(): Promise<void>;
 }
 
-/** The image master keys: the configured ring, else one key derived from the platform's. */
+/** Id of the image master key derived from the platform's master key (the default ring). */
+const DERIVED_KEY_ID = 'platform-1';
+
+/**
+ * The image master keys: the configured ring (newest first), else one key derived from the
+ * platform's. The derived key always stays in the ring as a retired key, so images stored before
+ * an operator configured keys stay readable until `yiyun imaging rotate-keys` re-wraps them.
+ */
 function keyRing(config: ImagingConfig, derived: Uint8Array) {
-  if (config.imageKeys) return parseKeyRing(config.imageKeys);
-  return createKeyRing({ id: 'platform-1', key: Buffer.from(derived) });
+  const derivedKey = { id: DERIVED_KEY_ID, key: Buffer.from(derived) };
+  if (!config.imageKeys) return createKeyRing(derivedKey);
+  const configured = parseKeyRing(config.imageKeys);
+  if (configured.keys.has(DERIVED_KEY_ID)) return configured;
+  const retired = [...configured.keys]
+    .filter(([id]) => id !== configured.current.id)
+    .map(([id, key]) => ({ id, key }));
+  return createKeyRing(configured.current, [...retired, derivedKey]);
 }
 
 function backends(config: ImagingConfig): { hot: BlobStore & Closable; cold: (BlobStore & Closable)[] } {
