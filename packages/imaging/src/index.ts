@@ -2,7 +2,7 @@
 export * from './blob/index.ts';
 export * from './crypto/index.ts';
 export * from './dicom/index.ts';
-export { dicomwebRoutes, type DicomwebDeps, type DicomwebLogger } from './dicomweb/index.ts';
+export { type DicomwebDeps, type DicomwebLogger, dicomwebRoutes } from './dicomweb/index.ts';
 export * from './dimse/index.ts';
 export { revokeShare, shareStudy } from './index/index.ts';
 export { initPixelCodecs } from './pixels/index.ts';
