@@ -1,12 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { serve } from '@hono/node-server';
-import { serveStatic } from '@hono/node-server/serve-static';
-import type { Hono } from 'hono';
 import { type BrowserContext, chromium } from 'playwright-core';
 
 /** The built app (`npm run build -w @yiyun/web`); e2e tests never build it themselves. */
@@ -52,32 +48,6 @@ export function ensureCjkFont(): void {
   } catch {
     console.warn('no CJK font (fonts-wqy-microhei): Chinese text in screenshots will show as boxes');
   }
-}
-
-/** Mounts the built app at /app/ (as the server does) on `app`. */
-export function mountBuiltApp(app: Hono, dist: string = DIST_DIR): void {
-  app.get('/app', (c) => c.redirect('/app/'));
-  app.use(
-    '/app/*',
-    serveStatic({ root: dist, rewriteRequestPath: (path) => path.replace(/^\/app/, '') || '/' }),
-  );
-}
-
-export interface RunningServer extends AsyncDisposable {
-  readonly origin: string;
-}
-
-/** Serves `app` on 127.0.0.1 on a free port. */
-export async function listen(app: Hono): Promise<RunningServer> {
-  const { promise, resolve: onListening } = Promise.withResolvers<AddressInfo>();
-  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, onListening);
-  const { port } = await promise;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    async [Symbol.asyncDispose]() {
-      await new Promise<void>((done) => server.close(() => done()));
-    },
-  };
 }
 
 export interface Browser extends AsyncDisposable {

@@ -1,98 +1,94 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { decode } from 'fast-png';
-import { Hono } from 'hono';
-import type { Locator, Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { type FixtureInstance, fixtureDicomWeb, loadInstance, str } from './fixture-dicomweb.ts';
-import { assertBuilt, launchBrowser, listen, mountBuiltApp, SCREENSHOT_DIR } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, type Browser, launchBrowser, SCREENSHOT_DIR } from './harness.ts';
+import {
+  dragWindowLevel,
+  meanAbsDiff,
+  openViewer,
+  type Pixels,
+  pixelsOf,
+  recordCode,
+  recordDicomweb,
+  signedInPage,
+  wheelOnce,
+} from './viewer-driver.ts';
+import { openViewerPlatform, type ViewerPlatform } from './viewer-platform.ts';
+import {
+  CT_STUDY,
+  codecVariants,
+  MR_STUDY,
+  pydicomFile,
+  STACK_STUDY,
+  stackSeries,
+} from './viewer-studies.ts';
 
-// The viewer (issue #6 §8) in Debian's Chromium against the built app, served at /app/ as the server
-// does, and a DICOMweb over pydicom's test files (fixture-dicomweb.ts, until the imaging routes land).
-const TOKEN = 'e2e-token';
-const CT_STUDY = '1.3.6.1.4.1.5962.1.2.1.20040119072730.12322';
+// The viewer (issue #6 §8) in Debian's Chromium against the real platform: the built app at /app/,
+// DICOMweb at /dicomweb behind the access policy and the audit log, images stored through STOW-RS.
 const DOCS_SCREENSHOT = resolve(import.meta.dirname, '../../../docs/screenshots/viewer.png');
+const CODECS = codecVariants();
+/** CT_small's description, date, patient name and ID: what an outsider must not see. */
+const CT_DETAILS = ['e+1', '20040119', '2004年1月19日', 'CompressedSamples', '1CT1'];
+const TRANSFER_SYNTAX = {
+  native: '1.2.840.10008.1.2.1',
+  jp2k: '1.2.840.10008.1.2.4.90', // JPEG 2000 lossless (PS3.5 §A.4.4)
+  jls: '1.2.840.10008.1.2.4.80', // JPEG-LS lossless (PS3.5 §A.4.3)
+} as const;
+/** What the viewer shows when QIDO-RS finds no series for the study (no distinct not-found state yet). */
+const NOTHING_TO_SHOW = '未找到该检查，或您无权查看';
 
-/** The built app at /app/ and a fixture DICOMweb at /dicomweb, on 127.0.0.1. */
-async function serveApp(instances: readonly FixtureInstance[], seen?: string[]) {
-  const app = new Hono();
-  app.route('/dicomweb', fixtureDicomWeb({ instances, token: TOKEN, seen }));
-  mountBuiltApp(app);
-  return listen(app);
+let platform: ViewerPlatform;
+let browser: Browser;
+
+beforeAll(async () => {
+  assertBuilt();
+  platform = await openViewerPlatform([
+    pydicomFile('CT_small.dcm', CT_STUDY),
+    pydicomFile('MR_small.dcm', MR_STUDY),
+    ...stackSeries(),
+    CODECS.jp2k,
+    CODECS.jls,
+  ]);
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.[Symbol.asyncDispose]();
+  await platform?.[Symbol.asyncDispose]();
+});
+
+/** A new tab; page errors collected. */
+async function newTab(token?: string): Promise<{ page: Page; pageErrors: string[] }> {
+  const page = await browser.context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  if (token) await signedInPage(page, token);
+  return { page, pageErrors };
 }
 
-/** Sign-in (issue #7) leaves the token in sessionStorage; then the viewer opens as a hash route. */
-async function openViewer(page: Page, origin: string, study: string): Promise<Locator> {
-  await page.goto(`${origin}/app/`);
-  await page.evaluate((token) => sessionStorage.setItem('yiyun.token', token), TOKEN);
-  await page.goto(`${origin}/app/#/viewer?study=${study}`);
-  const viewport = page.locator('[data-testid="viewport"][data-rendered="true"]');
-  await viewport.waitFor({ state: 'visible', timeout: 60_000 });
-  return viewport;
+async function saveScreenshot(page: Page, name: string): Promise<Buffer> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  return page.screenshot({ path: resolve(SCREENSHOT_DIR, name) });
 }
 
-interface Pixels {
-  readonly gray: Float64Array;
-  readonly distinct: number;
-  readonly stddev: number;
-}
-
-/** Gray levels of what the element shows, from a PNG screenshot (whatever canvas kind Cornerstone uses). */
-async function pixelsOf(target: Locator): Promise<Pixels> {
-  const png = decode(await target.screenshot());
-  const { channels, data } = png;
-  const gray = new Float64Array(png.width * png.height);
-  for (let i = 0; i < gray.length; i++) {
-    const o = i * channels;
-    gray[i] = channels >= 3 ? (data[o]! + data[o + 1]! + data[o + 2]!) / 3 : data[o]!;
-  }
-  const mean = gray.reduce((a, b) => a + b, 0) / gray.length;
-  const variance = gray.reduce((a, b) => a + (b - mean) ** 2, 0) / gray.length;
-  return { gray, distinct: new Set(gray).size, stddev: Math.sqrt(variance) };
-}
-
-function meanAbsDiff(a: Float64Array, b: Float64Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - (b[i] ?? 0));
-  return sum / a.length;
-}
-
-async function dragWindowLevel(page: Page, viewport: Locator): Promise<void> {
-  const box = (await viewport.boundingBox())!;
-  const x = box.x + box.width / 2;
-  const y = box.y + box.height / 2;
-  await page.mouse.move(x, y);
-  await page.mouse.down();
-  await page.mouse.move(x + 250, y + 120, { steps: 15 });
-  await page.mouse.up();
-}
-
-describe('DICOM viewer in Chromium', () => {
-  beforeAll(() => assertBuilt());
-
-  it('loads a CT study over DICOMweb with the bearer token, renders it and changes window/level', async () => {
-    const seen: string[] = [];
-    await using server = await serveApp([loadInstance('CT_small.dcm'), loadInstance('MR_small.dcm')], seen);
-    await using browser = await launchBrowser();
-    const page = await browser.context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-
-    const started = performance.now();
-    const viewport = await openViewer(page, server.origin, CT_STUDY);
-    const renderMs = performance.now() - started;
+describe('DICOM viewer in Chromium on the real platform', () => {
+  it('shows a CT study to a clinician of the hospital that stored it, with window/level, and audits the read', async () => {
+    const { token, accountId } = platform.clinician;
+    const { page, pageErrors } = await newTab(token);
+    const dicomweb = recordDicomweb(page, token);
+    const code = recordCode(page);
+    const { viewport, firstImageMs } = await openViewer(page, platform.origin, CT_STUDY);
     const header = await page.getByTestId('study-header').textContent();
     expect(header).toContain('e+1'); // StudyDescription of CT_small
     expect(header).toContain('2004年1月19日');
     expect(header).toContain('CT');
-    expect(await page.getByTestId('series-item').count()).toBe(1); // the MR study stays out
+    expect(await page.getByTestId('series-item').count()).toBe(1); // the other studies stay out
 
     const before = await pixelsOf(viewport);
     expect(before.distinct).toBeGreaterThan(32); // an image, not a blank or flat canvas
     expect(before.stddev).toBeGreaterThan(10);
-    const shot = await page.screenshot();
-    await mkdir(SCREENSHOT_DIR, { recursive: true });
-    await writeFile(resolve(SCREENSHOT_DIR, 'viewer-ct.png'), shot);
+    const shot = await saveScreenshot(page, 'viewer-ct.png');
     await mkdir(resolve(DOCS_SCREENSHOT, '..'), { recursive: true });
     await writeFile(DOCS_SCREENSHOT, shot);
 
@@ -100,56 +96,127 @@ describe('DICOM viewer in Chromium', () => {
     await expect
       .poll(async () => meanAbsDiff(before.gray, (await pixelsOf(viewport)).gray), { timeout: 10_000 })
       .toBeGreaterThan(5);
-    await page.screenshot({ path: resolve(SCREENSHOT_DIR, 'viewer-ct-window-level.png') });
+    await saveScreenshot(page, 'viewer-ct-window-level.png');
 
-    const dicomweb = seen.filter((line) => line.includes('/dicomweb/'));
-    expect(dicomweb.some((line) => line.endsWith('/frames/1'))).toBe(true);
-    expect(dicomweb.filter((line) => !line.startsWith('token '))).toEqual([]);
+    const seen = await dicomweb.settled();
+    expect(seen.some((r) => r.url.endsWith('/frames/1') && r.status === 200)).toBe(true);
+    expect(seen.filter((r) => !r.hasToken)).toEqual([]);
     expect(pageErrors).toEqual([]);
     const rendering = await viewport.getAttribute('data-rendering');
-    console.info(`viewer: first CT image rendered in ${renderMs.toFixed(0)} ms (${rendering} rendering)`);
+    const kib = [...(await code.settled())].map(
+      ([name, bytes]) => `${name} ${(bytes / 1024).toFixed(0)} KiB`,
+    );
+    console.info(
+      `viewer: first CT image ${firstImageMs.toFixed(0)} ms after navigation, cold cache (${rendering});`,
+    );
+    console.info(`viewer: code received: ${kib.join(', ')}`);
+
+    // The retrieve is in the audit trail: a BALP read by this account, naming the study.
+    const events = await platform.auditEventsOf(accountId);
+    const reads = events.filter(
+      (e) => e.action === 'R' && JSON.stringify(e.entity ?? []).includes(`StudyInstanceUID ${CT_STUDY}`),
+    );
+    expect(reads.length, JSON.stringify(events.map((e) => [e.action, e.outcomeDesc]))).toBeGreaterThan(0);
+    expect(reads.every((e) => e.outcome === '0')).toBe(true);
+    await page.close();
+  });
+
+  it('pages through a three-slice series with the mouse wheel', async () => {
+    const { page, pageErrors } = await newTab(platform.clinician.token);
+    const { viewport, firstImageMs } = await openViewer(page, platform.origin, STACK_STUDY);
+    console.info(`viewer: first stack image ${firstImageMs.toFixed(0)} ms after navigation, warm cache`);
+    const position = page.getByTestId('image-position');
+    expect(await position.textContent()).toBe('第 1 / 3 幅');
+    const first = await pixelsOf(viewport);
+    await saveScreenshot(page, 'viewer-stack-1.png');
+
+    await wheelOnce(page, viewport);
+    await expect.poll(() => position.textContent(), { timeout: 10_000 }).toBe('第 2 / 3 幅');
+    await expect
+      .poll(async () => meanAbsDiff(first.gray, (await pixelsOf(viewport)).gray), { timeout: 10_000 })
+      .toBeGreaterThan(2);
+    const second = await pixelsOf(viewport);
+    await wheelOnce(page, viewport);
+    await expect.poll(() => position.textContent(), { timeout: 10_000 }).toBe('第 3 / 3 幅');
+    await expect
+      .poll(async () => meanAbsDiff(second.gray, (await pixelsOf(viewport)).gray), { timeout: 10_000 })
+      .toBeGreaterThan(2);
+    await saveScreenshot(page, 'viewer-stack-3.png');
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a clinician of another institution nothing of the study', async () => {
+    const { token } = platform.outsider;
+    const { page } = await newTab(token);
+    const dicomweb = recordDicomweb(page, token);
+    await page.goto(`${platform.origin}/app/#/viewer?study=${CT_STUDY}`);
+    // The study is invisible to h2 as if it did not exist (QIDO-RS matches nothing).
+    await expect
+      .poll(() => page.locator('body').textContent(), { timeout: 30_000 })
+      .toContain(NOTHING_TO_SHOW);
+    await saveScreenshot(page, 'viewer-other-institution.png');
+    const text = (await page.locator('body').textContent()) ?? '';
+    expect(await page.getByTestId('series-item').count()).toBe(0);
+    expect(await page.getByTestId('viewport').count()).toBe(0);
+    expect(await page.getByTestId('viewer-error').count()).toBe(1);
+    const seen = await dicomweb.settled();
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.filter((r) => !r.hasToken)).toEqual([]);
+    // Neither the page nor any DICOMweb answer names the patient or describes the study.
+    for (const detail of CT_DETAILS) {
+      expect(text).not.toContain(detail);
+      expect(seen.filter((r) => r.body.includes(detail)).map((r) => r.url)).toEqual([]);
+    }
+    console.info(
+      `viewer (other institution): ${seen.map((r) => `${r.status} ${new URL(r.url).pathname}`).join(', ')}`,
+    );
+    await page.close();
   });
 
   it('decodes JPEG 2000 and JPEG-LS frames with the WASM codecs, identical to the uncompressed MR', async () => {
-    await using browser = await launchBrowser();
-    const shown: Record<string, Pixels> = {};
-    // The three files share their UIDs (pydicom's re-encodings of one image): one server each.
-    for (const name of ['MR_small.dcm', 'MR_small_jp2klossless.dcm', 'MR_small_jpeg_ls_lossless.dcm']) {
-      const instance = loadInstance(name);
-      await using server = await serveApp([instance]);
-      const page = await browser.context.newPage();
-      const viewport = await openViewer(page, server.origin, str(instance.json, '0020000D'));
-      shown[name] = await pixelsOf(viewport);
-      await page.screenshot({ path: resolve(SCREENSHOT_DIR, `viewer-${name.replace('.dcm', '')}.png`) });
+    const shown: Partial<Record<keyof typeof CODECS, Pixels>> = {};
+    for (const [variant, file] of Object.entries(CODECS) as [
+      keyof typeof CODECS,
+      (typeof CODECS)['native'],
+    ][]) {
+      const { page, pageErrors } = await newTab(platform.clinician.token);
+      const dicomweb = recordDicomweb(page, platform.clinician.token);
+      const { viewport, firstImageMs } = await openViewer(page, platform.origin, file.study);
+      const frame = (await dicomweb.settled()).find((r) => r.url.endsWith('/frames/1'));
+      // Frames come as stored (the loader asks `transfer-syntax=*`): the browser decodes them.
+      expect(frame?.contentType).toContain(`transfer-syntax=${TRANSFER_SYNTAX[variant]};`);
+      shown[variant] = await pixelsOf(viewport);
+      console.info(`viewer: first MR (${variant}) image ${firstImageMs.toFixed(0)} ms after navigation`);
+      await saveScreenshot(page, `viewer-mr-${variant}.png`);
+      expect(pageErrors).toEqual([]);
       await page.close();
     }
-    const native = shown['MR_small.dcm']!;
-    expect(native.distinct).toBeGreaterThan(32);
-    expect(meanAbsDiff(native.gray, shown['MR_small_jp2klossless.dcm']!.gray)).toBeLessThan(0.5);
-    expect(meanAbsDiff(native.gray, shown['MR_small_jpeg_ls_lossless.dcm']!.gray)).toBeLessThan(0.5);
+    expect(shown.native!.distinct).toBeGreaterThan(32);
+    expect(meanAbsDiff(shown.native!.gray, shown.jp2k!.gray)).toBeLessThan(0.5);
+    expect(meanAbsDiff(shown.native!.gray, shown.jls!.gray)).toBeLessThan(0.5);
   });
 
   it('says in Chinese why a study cannot be opened without a token', async () => {
-    await using server = await serveApp([loadInstance('CT_small.dcm')]);
-    await using browser = await launchBrowser();
-    const page = await browser.context.newPage();
-    await page.goto(`${server.origin}/app/#/viewer?study=${CT_STUDY}`);
+    const { page } = await newTab();
+    await page.goto(`${platform.origin}/app/#/viewer?study=${CT_STUDY}`);
     await expect
       .poll(() => page.getByTestId('viewer-error').textContent(), { timeout: 30_000 })
       .toContain('无权访问该检查');
-    await page.screenshot({ path: resolve(SCREENSHOT_DIR, 'viewer-unauthorized.png') });
+    await saveScreenshot(page, 'viewer-unauthorized.png');
+    await page.close();
   });
 
   it('shows the app shell in Chinese and switches to English', async () => {
-    await using server = await serveApp([]);
-    await using browser = await launchBrowser();
-    const page = await browser.context.newPage();
-    await page.goto(`${server.origin}/app/`);
+    // A browser of its own: the language choice persists in the profile.
+    await using own = await launchBrowser();
+    const page = await own.context.newPage();
+    await page.goto(`${platform.origin}/app/`);
     await expect.poll(() => page.getByTestId('app-title').textContent(), { timeout: 30_000 }).toBe('医云');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
     await page.getByText('English').click();
     await expect.poll(() => page.getByTestId('app-title').textContent()).toBe('Yiyun');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
-    await page.screenshot({ path: resolve(SCREENSHOT_DIR, 'home-en.png') });
+    await saveScreenshot(page, 'home-en.png');
   });
 });

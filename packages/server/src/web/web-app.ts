@@ -1,5 +1,6 @@
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Hono } from 'hono';
+import { compress } from 'hono/compress';
 import type { AppEnv } from '../http/env.ts';
 
 export const WEB_APP_PATH = '/app';
@@ -12,6 +13,8 @@ export const WEB_APP_PATH = '/app';
 export function mountWebApp(app: Hono<AppEnv>, distDir: string): void {
   app.get('/', (c) => c.redirect(`${WEB_APP_PATH}/`, 302));
   app.get(WEB_APP_PATH, (c) => c.redirect(`${WEB_APP_PATH}/`, 301));
+  // The viewer chunk is ~4 MB raw and ~1.2 MB gzipped.
+  app.use(`${WEB_APP_PATH}/*`, compress());
   app.use(
     `${WEB_APP_PATH}/*`,
     serveStatic({

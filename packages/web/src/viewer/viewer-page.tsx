@@ -20,6 +20,14 @@ function StudyViewer(props: { client: DicomWebClient; study: string; onRetry: ()
     return <ViewerError error={overview.error} fallback={t('viewer.studyError')} onRetry={props.onRetry} />;
   }
   const { series } = overview.value;
+  // Nothing visible: the study does not exist or access rules hide it; say neither which nor why.
+  if (!overview.value.study && series.length === 0) {
+    return (
+      <Center h="100%">
+        <Alert color="gray" title={t('viewer.notFound')} data-testid="viewer-error" />
+      </Center>
+    );
+  }
   const selected = chosen ?? firstSeriesUid(series);
   return (
     <Flex direction="column" h="100%" data-testid="viewer">
