@@ -5,19 +5,8 @@
  */
 import type { Resource } from '@medplum/fhirtypes';
 import { withCustodian } from '@yiyun/fhir';
+import { part10 } from '@yiyun/imaging/testing';
 import type { Store } from '@yiyun/store';
-
-interface DcmjsData {
-  DicomMetaDictionary: { denaturalizeDataset(dataset: Record<string, unknown>): Record<string, unknown> };
-  DicomDict: new (meta: Record<string, unknown>) => { dict: Record<string, unknown>; write(): ArrayBuffer };
-}
-
-/** dcmjs ships no type declarations: load it by name and keep to the two classes used. */
-async function loadDcmjs(): Promise<DcmjsData> {
-  const specifier = 'dcmjs';
-  const mod = (await import(specifier)) as { default?: { data?: unknown }; data?: unknown };
-  return ((mod.default ?? mod).data ?? mod.data) as DcmjsData;
-}
 
 export interface InstanceUids {
   readonly study: string;
@@ -26,44 +15,17 @@ export interface InstanceUids {
 }
 
 /** One small CT image (2×2, Explicit VR Little Endian) of patient `patientId`. */
-export async function ctInstance(uids: InstanceUids, patientId = 'MRN-SHARE-1'): Promise<Uint8Array> {
-  const { DicomMetaDictionary, DicomDict } = await loadDcmjs();
-  const dataset = {
-    SpecificCharacterSet: 'ISO_IR 192',
-    SOPClassUID: '1.2.840.10008.5.1.4.1.1.2',
-    SOPInstanceUID: uids.sop,
+export function ctInstance(uids: InstanceUids, patientId = 'MRN-SHARE-1'): Promise<Uint8Array> {
+  return part10({
     StudyInstanceUID: uids.study,
     SeriesInstanceUID: uids.series,
-    Modality: 'CT',
+    SOPInstanceUID: uids.sop,
     PatientID: patientId,
     PatientName: 'Chen^Jing=陈^静',
     PatientBirthDate: '19750304',
-    PatientSex: 'F',
     StudyDate: '20250110',
     StudyTime: '093000',
-    SeriesNumber: 1,
-    InstanceNumber: 1,
-    Rows: 2,
-    Columns: 2,
-    BitsAllocated: 16,
-    BitsStored: 16,
-    HighBit: 15,
-    PixelRepresentation: 0,
-    SamplesPerPixel: 1,
-    PhotometricInterpretation: 'MONOCHROME2',
-    PixelData: [new Uint16Array([10, 20, 30, 40]).buffer],
-    _vrMap: { PixelData: 'OW' },
-  };
-  const meta = {
-    FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
-    MediaStorageSOPClassUID: dataset.SOPClassUID,
-    MediaStorageSOPInstanceUID: uids.sop,
-    TransferSyntaxUID: '1.2.840.10008.1.2.1',
-    ImplementationClassUID: '2.25.1234567',
-  };
-  const dict = new DicomDict(DicomMetaDictionary.denaturalizeDataset(meta));
-  dict.dict = DicomMetaDictionary.denaturalizeDataset(dataset);
-  return new Uint8Array(dict.write());
+  });
 }
 
 /** STOW-RS (PS3.18 §10.5) of the instances in one multipart/related request. */
