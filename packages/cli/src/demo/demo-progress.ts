@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import type { DemoImagesProgressReporter } from './demo-images.ts';
 import type { DemoProgressReporter } from './ensure-demo.ts';
 import type { DemoLoadProgress } from './load-demo.ts';
 
@@ -55,6 +56,37 @@ export function createDemoProgressBar(
       if (stopped) return;
       bar.setTotal(estimateTotalResources(p));
       bar.update(p.resourcesLoaded, payload(p));
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      bar.stop();
+    },
+  };
+}
+
+/** The demo images' bar: studies sent to the PACS (same stream rules as the region's). */
+export function createDemoImagesProgressBar(
+  studies: number,
+  stream: NodeJS.WriteStream = process.stderr,
+): DemoImagesProgressReporter {
+  const bar = new cliProgress.SingleBar(
+    {
+      format: 'demo images [{bar}] {percentage}% | {value}/{total} studies stored | {rate}/s',
+      stream,
+      hideCursor: stream.isTTY === true,
+      noTTYOutput: true,
+      notTTYSchedule: 5_000,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const started = performance.now();
+  const rate = (done: number) => Math.round(done / Math.max(0.001, (performance.now() - started) / 1000));
+  bar.start(studies, 0, { rate: 0 });
+  let stopped = false;
+  return {
+    update(done) {
+      if (!stopped) bar.update(done, { rate: rate(done) });
     },
     stop() {
       if (stopped) return;

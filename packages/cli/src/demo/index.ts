@@ -12,8 +12,19 @@ export {
   writeDemoCredentials,
 } from './demo-accounts.ts';
 export { formatBanner } from './demo-banner.ts';
+export {
+  type DemoImagesOutcome,
+  type DemoImagesProgressReporter,
+  type DemoImagesResult,
+  type EnsureDemoImagesOptions,
+  ensureDemoImages,
+} from './demo-images.ts';
 export { parseDemoResidents } from './demo-option.ts';
-export { createDemoProgressBar, estimateTotalResources } from './demo-progress.ts';
+export {
+  createDemoImagesProgressBar,
+  createDemoProgressBar,
+  estimateTotalResources,
+} from './demo-progress.ts';
 export {
   type DemoOutcome,
   type DemoProgressReporter,
@@ -27,6 +38,7 @@ export {
   type DemoLoadOptions,
   type DemoLoadProgress,
   type DemoLoadResult,
+  demoSynthOptions,
   loadDemoRegion,
 } from './load-demo.ts';
 export { createResourceChannel, type ResourceChannel } from './resource-channel.ts';

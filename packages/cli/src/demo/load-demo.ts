@@ -1,11 +1,16 @@
 import { availableParallelism } from 'node:os';
 import { type ImportIssue, importNdjson, type Store } from '@yiyun/store';
-import { DEFAULT_OPTIONS, generateRegion } from '@yiyun/synth';
+import { DEFAULT_OPTIONS, generateRegion, type SynthOptions } from '@yiyun/synth';
 import { createResourceChannel } from './resource-channel.ts';
 
 /** The demo region is always the same city: fixed seed and simulated "today", never the clock. */
 export const DEMO_SEED = 'yiyun-demo';
 export const DEMO_AS_OF = '2026-06-30';
+
+/** The generator's options for the demo region of `residents` (also used to regenerate its images). */
+export function demoSynthOptions(residents: number, out: string): SynthOptions {
+  return { ...DEFAULT_OPTIONS, seed: DEMO_SEED, asOf: DEMO_AS_OF, residents, out };
+}
 
 export interface DemoLoadProgress {
   /** Residents asked for. */
@@ -62,13 +67,7 @@ export async function loadDemoRegion(options: DemoLoadOptions): Promise<DemoLoad
   const onAbort = () => channel.fail(options.signal?.reason);
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const generating = generateRegion(
-    {
-      ...DEFAULT_OPTIONS,
-      seed: DEMO_SEED,
-      asOf: DEMO_AS_OF,
-      residents: options.residents,
-      out: options.outDir,
-    },
+    demoSynthOptions(options.residents, options.outDir),
     channel.sink,
     (done) => {
       state.residentsGenerated = done;

@@ -9,6 +9,7 @@ import { openHealthCards, ResidentRegistry } from '@yiyun/mpi';
 import {
   createNodeListener,
   createPlatform,
+  type Imaging,
   openImaging,
   openSecurity,
   type Security,
@@ -18,7 +19,14 @@ import {
 import { type Config, ConfigError, registryThresholds } from '@yiyun/server/config';
 import { openStore, type Store } from '@yiyun/store';
 import { type Logger, pino } from 'pino';
-import { createDemoProgressBar, type DemoOutcome, ensureDemoRegion, formatBanner } from '../demo/index.ts';
+import {
+  createDemoImagesProgressBar,
+  createDemoProgressBar,
+  type DemoOutcome,
+  ensureDemoImages,
+  ensureDemoRegion,
+  formatBanner,
+} from '../demo/index.ts';
 import { ensureBootstrapClient, ensureDemoClient } from './clients.ts';
 import { loadPlatformSecrets, type PlatformSecrets } from './secrets.ts';
 
@@ -67,6 +75,53 @@ async function prepareDemo(
     await store.close();
     if (received === undefined) throw err;
     logger.warn({ signal: received }, 'demo load interrupted; the next start finishes it');
+    process.exit(SIGNAL_EXIT_CODES[received] ?? 1);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/**
+ * Sends the demo region's images to the PACS before the server listens (once: see
+ * `ensureDemoImages`). A signal meanwhile stops after the instances in flight and closes cleanly;
+ * the next start finishes.
+ */
+async function prepareDemoImages(deps: {
+  store: Store;
+  imaging: Imaging;
+  security: Security;
+  config: Config;
+  logger: Logger;
+}): Promise<void> {
+  const { store, imaging, security, config, logger } = deps;
+  const controller = new AbortController();
+  let received: string | undefined;
+  const onSignal = (signal: string) => {
+    received = signal;
+    controller.abort(new Error(`demo images stopped by ${signal}`));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const outcome = await ensureDemoImages({
+      imaging,
+      store,
+      authorize: (principal) => security.auth.authorize(principal),
+      residents: config.demoResidents,
+      dataDir: config.dataDir,
+      progress: (studies) => createDemoImagesProgressBar(studies),
+      signal: controller.signal,
+    });
+    if (outcome.kind !== 'loaded') return;
+    const { failures, ...counts } = outcome.result;
+    logger.info(counts, 'demo images stored');
+    if (counts.failed > 0) logger.warn({ failures }, 'demo images failed; the next start retries them');
+  } catch (err) {
+    await Promise.allSettled([imaging.close(), security.close()]);
+    await store.close();
+    if (received === undefined) throw err;
+    logger.warn({ signal: received }, 'demo images interrupted; the next start finishes them');
     process.exit(SIGNAL_EXIT_CODES[received] ?? 1);
   } finally {
     process.off('SIGINT', onSignal);
@@ -138,6 +193,7 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
     logger,
     baseUrl: config.baseUrl,
   });
+  await prepareDemoImages({ store, imaging, security, config, logger });
   const webDir = fileURLToPath(new URL('../../../web/dist', import.meta.url));
   const hasWeb = existsSync(join(webDir, 'index.html'));
   if (!hasWeb) logger.warn({ webDir }, 'web app not built (npm run build -w @yiyun/web): /app is not served');

@@ -83,6 +83,14 @@ export function fhirStudyRecords(options: FhirStudyRecordsOptions): StudyRecords
     const criteria = new URLSearchParams({ identifier: values, _tag: tag(organization) });
     const found = await searchTwo(tx, registry, 'Patient', criteria);
     if (found[0]) return found[0].id;
+    // Issuer of Patient ID (0010,0021) naming another institution of the region: the MRN is that
+    // institution's (e.g. a hospital images a resident registered at their community centre).
+    const issuer = patient.issuer?.trim();
+    if (issuer && issuer !== organization && FHIR_ID.test(issuer)) {
+      criteria.set('_tag', tag(issuer));
+      const atIssuer = await searchTwo(tx, registry, 'Patient', criteria);
+      if (atIssuer[0]) return atIssuer[0].id;
+    }
     // Senders that use the platform's own Patient id as Patient ID (the synthetic region does).
     if (!FHIR_ID.test(id)) return undefined;
     const byId = await readIfExists(tx, 'Patient', id);

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { AuditLog } from '@yiyun/auth';
+import { AppError } from '@yiyun/fhir';
 import {
   type BlobStore,
   type CipherSuite,
@@ -100,19 +101,24 @@ async function ensureDicomwebEndpoint(store: Store, baseUrl: string): Promise<st
   const repo = store.repository();
   const current = await repo.read('Endpoint', ENDPOINT_ID).catch(() => undefined);
   if ((current as { address?: string } | undefined)?.address !== address)
-    await repo.update({
-      resourceType: 'Endpoint',
-      id: ENDPOINT_ID,
-      status: 'active',
-      name: 'Yiyun DICOMweb (云影像)',
-      connectionType: {
-        system: 'http://terminology.hl7.org/CodeSystem/endpoint-connection-type',
-        code: 'dicom-wado-rs',
-      },
-      payloadType: [{ text: 'DICOM' }],
-      payloadMimeType: ['application/dicom'],
-      address,
-    });
+    await repo
+      .update({
+        resourceType: 'Endpoint',
+        id: ENDPOINT_ID,
+        status: 'active',
+        name: 'Yiyun DICOMweb (云影像)',
+        connectionType: {
+          system: 'http://terminology.hl7.org/CodeSystem/endpoint-connection-type',
+          code: 'dicom-wado-rs',
+        },
+        payloadType: [{ text: 'DICOM' }],
+        payloadMimeType: ['application/dicom'],
+        address,
+      })
+      // Another replica starting at the same moment wrote it first: same content, nothing to do.
+      .catch((err: unknown) => {
+        if (!(err instanceof AppError && err.code === 'conflict')) throw err;
+      });
   return `Endpoint/${ENDPOINT_ID}`;
 }
 

@@ -14,7 +14,14 @@ export interface DicomRequest {
   readonly modality: 'CT' | 'DX' | 'MR' | 'US';
   readonly bodyPart: string;
   readonly day: number;
+  /** Study time, HHMMSS (PS3.5 TM), local (China Standard Time) like the ImagingStudy's `started`. */
+  readonly time: string;
+  /** Study and series description (the procedure's Chinese name, as on the ImagingStudy). */
+  readonly description: string;
+  /** Patient ID (0010,0020): the MRN of the Patient record the ImagingStudy's subject refers to. */
   readonly patientId: string;
+  /** Issuer of Patient ID (0010,0021): the `Organization` id of the institution that assigned it. */
+  readonly issuer: string;
   readonly patientName: string;
   readonly patientSex: 'M' | 'F';
   readonly birthDate: string;

@@ -6,6 +6,7 @@ import type { Person } from '../population/model.ts';
 import { isoDate, isoDateTime } from '../util/dates.ts';
 import type { Visit } from './clinical.ts';
 import { nextId, type PersonContext, patientRef } from './context.ts';
+import { registrationAt } from './registration.ts';
 
 const FINDINGS: Record<ImagingKey, readonly [string, string]> = {
   ctHead: ['颅内未见明显出血。', '左侧基底节区见小片状低密度影，考虑腔隙性脑梗死。'],
@@ -15,7 +16,6 @@ const FINDINGS: Record<ImagingKey, readonly [string, string]> = {
   mrBrain: ['脑实质未见明显异常信号。', '左侧放射冠区DWI高信号，考虑急性脑梗死。'],
 };
 
-/** Writes an ImagingStudy and its imaging DiagnosticReport; returns the report id. */
 /**
  * DICOM PN (PS3.5 §6.2.1.1): family^given^middle. Chinese residents get the alphabetic group in
  * pinyin and the ideographic group in characters; foreigners only the alphabetic one.
@@ -26,6 +26,7 @@ function dicomPersonName(p: Person): string {
   return middle ? `${family}^${given}^${middle}` : `${family}^${given}`;
 }
 
+/** Writes an ImagingStudy and its imaging DiagnosticReport; returns the report id. */
 export function writeImaging(pc: PersonContext, visit: Visit, key: ImagingKey, abnormal: boolean): string {
   const proc = IMAGING[key];
   const studyUid = dicomUid(pc.rng);
@@ -35,6 +36,7 @@ export function writeImaging(pc: PersonContext, visit: Visit, key: ImagingKey, a
   const minute = Math.min(1400, visit.minute + 40);
   const accession = `A${visit.inst.id.slice(4).toUpperCase()}${String(visit.day)}${String(pc.seq).padStart(4, '0')}`;
   const modality = { system: SYSTEMS.dicomDcm, code: proc.modality };
+  const registration = registrationAt(pc, visit.inst);
   const study: ImagingStudy = {
     resourceType: 'ImagingStudy',
     id: studyId,
@@ -44,7 +46,7 @@ export function writeImaging(pc: PersonContext, visit: Visit, key: ImagingKey, a
     ],
     status: 'available',
     modality: [modality],
-    subject: patientRef(pc, visit.inst),
+    subject: { reference: `Patient/${registration.patientId}` },
     encounter: { reference: `Encounter/${visit.id}` },
     started: isoDateTime(visit.day, minute),
     numberOfSeries: 1,
@@ -81,7 +83,12 @@ export function writeImaging(pc: PersonContext, visit: Visit, key: ImagingKey, a
     modality: proc.modality,
     bodyPart: proc.bodyPart,
     day: visit.day,
-    patientId: pc.patientAt.get(visit.inst.id) ?? pc.person.patientId,
+    time: `${String(Math.floor(minute / 60)).padStart(2, '0')}${String(minute % 60).padStart(2, '0')}00`,
+    description: proc.zh,
+    // What the institution's PACS knows the patient by: its MRN (病案号), issued by the holder of
+    // the Patient record the ImagingStudy refers to (PS3.3 §C.7.1.1, Issuer of Patient ID).
+    patientId: registration.mrn,
+    issuer: registration.institution,
     patientName: dicomPersonName(pc.person),
     patientSex: pc.person.sex === 'male' ? 'M' : 'F',
     birthDate: isoDate(pc.person.birthDay).replaceAll('-', ''),

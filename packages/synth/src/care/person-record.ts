@@ -12,6 +12,7 @@ import { nextId, type PersonContext, patientRef, practitionerRef, type RunContex
 import { diagnosisOf, handleCheckup, handleDiagnosis, handleFollowUp, handleRefill } from './handlers.ts';
 import { writeImmunizations } from './orders.ts';
 import { type CareEvent, planChronic, planContract, planEvents } from './plan.ts';
+import { mrnOf } from './registration.ts';
 
 /** Share of people with a separate, error-prone registration at each hospital they use. */
 const DUPLICATE_RATE = 0.1;
@@ -20,8 +21,7 @@ function writePatients(pc: PersonContext, duplicates: readonly [string, string][
   const { person, hh } = pc;
   const demo = demographicsOf(person, hh);
   const nationality = person.kind === 'foreign' ? { nationality: person.nationality } : {};
-  const mrn = (instId: string) =>
-    `${instId.slice(4).toUpperCase()}-${hh.index}-${person.patientId.slice(person.patientId.lastIndexOf('-') + 1)}`;
+  const mrn = (instId: string) => mrnOf(hh, person, instId);
   pc.out.push(
     patientResource({ id: person.patientId, person, demo, institution: hh.chc, mrn: mrn(hh.chc.id) }),
   );

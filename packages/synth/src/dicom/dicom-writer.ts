@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { AppError } from '@yiyun/fhir';
 import type { DicomRequest } from '../care/context.ts';
 import type { Rng } from '../random/prng.ts';
+import { isoDate } from '../util/dates.ts';
 import { phantom } from './phantom.ts';
 
 /** Writes one small, real DICOM Part 10 file per imaging study. */
@@ -35,7 +36,7 @@ const IMPLEMENTATION_CLASS_UID = '2.25.231717316592341938419612283411393489513';
 const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
 
 function dataset(req: DicomRequest, pixels: Uint16Array): Record<string, unknown> {
-  const date = new Date(req.day * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
+  const date = isoDate(req.day).replaceAll('-', '');
   return {
     SpecificCharacterSet: 'ISO_IR 192',
     ImageType: ['DERIVED', 'SECONDARY'],
@@ -44,14 +45,18 @@ function dataset(req: DicomRequest, pixels: Uint16Array): Record<string, unknown
     StudyDate: date,
     SeriesDate: date,
     ContentDate: date,
-    StudyTime: '100000',
-    ContentTime: '100000',
+    StudyTime: req.time,
+    SeriesTime: req.time,
+    ContentTime: req.time,
     AccessionNumber: req.accession,
     Modality: req.modality,
     Manufacturer: 'Yiyun synth',
     InstitutionName: req.institution,
+    StudyDescription: req.description,
+    SeriesDescription: req.description,
     PatientName: req.patientName,
     PatientID: req.patientId,
+    IssuerOfPatientID: req.issuer,
     PatientBirthDate: req.birthDate,
     PatientSex: req.patientSex,
     BodyPartExamined: req.bodyPart,
