@@ -3,7 +3,15 @@ import type { Dir } from 'node:fs';
 import { type FileHandle, open, opendir, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { AppError } from '@yiyun/fhir';
-import { DirSyncer, fsyncPath, makeDirDurable, publish, tempNameFor, writeDurable } from './fs-durable.ts';
+import {
+  createDurable,
+  DirSyncer,
+  fsyncPath,
+  makeDirDurable,
+  publish,
+  tempNameFor,
+  writeDurable,
+} from './fs-durable.ts';
 import { assertValidPrefix, decodeSegment, encodeSegment, isReservedName, keyToRelativePath } from './key.ts';
 import {
   type BlobHealth,
@@ -32,8 +40,12 @@ const CONFLICT_CODES = new Set(['EISDIR', 'EEXIST', 'ENOTDIR']);
 
 /**
  * Objects as files under one root directory: `studies/1.2.3/4.5.6` → `<root>/studies/1.2.3/4.5.6`.
- * Puts are atomic and durable (temp file, fdatasync, rename, directory fsync), so a crash leaves
- * either the old object or the new one, never a torn one.
+ * Puts are durable before they resolve. A put over an existing object is atomic (temp file,
+ * fdatasync, rename, directory fsync): a crash leaves the old object or the new one, never a torn
+ * one. A put of a new key creates the file in place and flushes it and its directory entry together
+ * (no temp file, no rename: one journal commit less per put); until
+ * it resolves, and after a crash before that, the key may hold part of the bytes — a key nobody
+ * was told is stored, which the image store never reads (it lists a blob only after its put).
  */
 export class FsBlobStore implements BlobStore {
   readonly name: string;
@@ -49,9 +61,11 @@ export class FsBlobStore implements BlobStore {
   async put(key: string, body: Uint8Array): Promise<void> {
     const path = this.#pathOf(key);
     await this.#ensureRoot();
-    const temp = tempNameFor(path);
     try {
-      await this.#writeTemp(temp, body);
+      const syncDir = () => this.#dirs.sync(dirname(path));
+      if (await this.#inDirectory(path, () => createDurable(path, body, syncDir))) return;
+      const temp = tempNameFor(path);
+      await this.#inDirectory(temp, () => writeDurable(temp, body));
       await publish(temp, path);
       await this.#dirs.sync(dirname(path));
     } catch (err) {
@@ -70,7 +84,7 @@ export class FsBlobStore implements BlobStore {
       return this.#missing(err, key);
     }
     try {
-      return range === undefined ? await handle.readFile() : await readRange(handle, range);
+      return range === undefined ? await readWhole(handle) : await readRange(handle, range);
     } catch (err) {
       if (errnoOf(err) === 'EISDIR') throw new BlobNotFoundError(this.name, key);
       throw this.#failure(err, `get ${key}`);
@@ -145,17 +159,16 @@ export class FsBlobStore implements BlobStore {
     return join(this.root, keyToRelativePath(key));
   }
 
-  /** Writes the temp file, creating missing directories (a study's first object, or after eviction). */
-  async #writeTemp(temp: string, body: Uint8Array): Promise<void> {
+  /** Runs a write of `file`, creating missing directories (a study's first object, or after eviction). */
+  async #inDirectory<T>(file: string, write: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await writeDurable(temp, body);
-        return;
+        return await write();
       } catch (err) {
         if (errnoOf(err) !== 'ENOENT' || attempt >= 3) throw err;
         await this.#assertRootPresent();
         // A concurrent delete may prune the directory between mkdir and open: retry a few times.
-        await makeDirDurable(dirname(temp));
+        await makeDirDurable(dirname(file));
       }
     }
   }
@@ -244,6 +257,16 @@ export class FsBlobStore implements BlobStore {
       else if (entry.isFile()) yield key;
     }
   }
+}
+
+/**
+ * The whole file in one buffer of its size: `readFile` reads files over 512 KiB in chunks and
+ * concatenates them (a second copy of every image). A stored file is never changed in place (an
+ * overwrite renames a new file over it), so the size read first is the size of what the handle reads.
+ */
+async function readWhole(handle: FileHandle): Promise<Uint8Array> {
+  const { size } = await handle.stat();
+  return readRange(handle, { start: 0, end: size });
 }
 
 async function readRange(handle: FileHandle, range: ByteRange): Promise<Uint8Array> {

@@ -164,3 +164,42 @@ describe('readMultipart', () => {
     expect(cancelled).toBe(true);
   });
 });
+
+describe('MultipartParser buffering', () => {
+  it('cuts parts as views of one buffer of the declared size, whatever the chunking', () => {
+    const first = new Uint8Array(100_000).map((_, i) => i & 0xff);
+    const body = multipartBytes(
+      [
+        { contentType: 'application/dicom', body: first },
+        { contentType: 'application/dicom', body: enc('second') },
+      ],
+      B,
+    );
+    for (const [chunk, expectedBytes] of [
+      [65_536, body.length],
+      [7_000, undefined],
+      [body.length, body.length],
+    ] as const) {
+      const parser = new MultipartParser(B, {
+        maxBytes: 1 << 20,
+        ...(expectedBytes === undefined ? {} : { expectedBytes }),
+      });
+      for (let i = 0; i < body.length; i += chunk) parser.push(body.subarray(i, i + chunk));
+      const [a, b] = parser.end();
+      expect(Buffer.compare(Buffer.from(a!.body), Buffer.from(first))).toBe(0);
+      expect(Buffer.from(b!.body).toString()).toBe('second');
+      // One copy of the body: with its size declared, both parts view the same buffer.
+      if (expectedBytes !== undefined) expect(a!.body.buffer).toBe(b!.body.buffer);
+    }
+  });
+
+  it('finds a delimiter split across chunks right after a long body chunk', () => {
+    const data = new Uint8Array(70_000).fill(0x2d); // '-' everywhere: near-delimiters
+    const body = cat(`--${B}\r\n\r\n`, data, `\r\n--${B}--\r\n`);
+    const cut = body.length - 8; // inside `--b0und4ry--`
+    const parser = new MultipartParser(B, { maxBytes: 1 << 20 });
+    parser.push(body.subarray(0, cut));
+    parser.push(body.subarray(cut));
+    expect(parser.end()[0]!.body.length).toBe(data.length);
+  });
+});

@@ -5,7 +5,7 @@ import type { ImagingCaller } from '../service/port.ts';
 import { callerFor, loggerOf, type Route } from './context.ts';
 import { errorFields, warningHeader } from './errors.ts';
 import { type MediaType, parseMediaType } from './media-type.ts';
-import { type MultipartPart, readMultipart } from './multipart-reader.ts';
+import { MAX_PREALLOCATED, type MultipartPart, readMultipart } from './multipart-reader.ts';
 import { type StowOutcome, stowAnswer } from './stow-response.ts';
 
 /**
@@ -21,10 +21,14 @@ export async function storeInstances(route: Route, c: Context, expectedStudy?: s
   const caller = await callerFor(route, c, 'stow-rs');
   if (!caller.canStore) throw new AppError('forbidden', 'this caller may not store instances');
   const contentType = requestType(c.req.header('content-type'));
-  checkLength(c.req.header('content-length'), route.deps.maxUploadBytes);
+  const length = checkLength(c.req.header('content-length'), route.deps.maxUploadBytes);
   const body = c.req.raw.body;
   if (!body) throw new AppError('invalid', 'the request has no body');
-  const parts = await readParts(body, contentType, route.deps.maxUploadBytes).catch((err: unknown) => {
+  const limits = {
+    maxBytes: route.deps.maxUploadBytes,
+    ...(length === undefined ? {} : { expectedBytes: length }),
+  };
+  const parts = await readParts(body, contentType, limits).catch((err: unknown) => {
     // The request stream fails only when the client or connection went away mid-body: an
     // incomplete body, of which nothing is stored.
     if (isAppError(err)) throw err;
@@ -82,25 +86,30 @@ function checkRootType(media: MediaType): void {
   );
 }
 
-function checkLength(header: string | undefined, max: number): void {
-  if (header === undefined) return;
+/** The declared body size (to allocate the body once), refused at once when over the limit. */
+function checkLength(header: string | undefined, max: number): number | undefined {
+  if (header === undefined) return undefined;
   const length = Number(header);
   if (Number.isFinite(length) && length > max) {
     throw new AppError('too-large', `request body of ${length} bytes exceeds the limit of ${max} bytes`);
   }
+  return Number.isSafeInteger(length) && length >= 0 ? length : undefined;
+}
+
+interface BodyLimits {
+  readonly maxBytes: number;
+  readonly expectedBytes?: number;
 }
 
 async function readParts(
   body: ReadableStream<Uint8Array>,
   type: RequestType,
-  maxBytes: number,
+  limits: BodyLimits,
 ): Promise<MultipartPart[]> {
   if (type.single)
-    return [
-      { headers: new Map([['content-type', 'application/dicom']]), body: await readAll(body, maxBytes) },
-    ];
+    return [{ headers: new Map([['content-type', 'application/dicom']]), body: await readAll(body, limits) }];
   return readMultipart(body, type.boundary, {
-    maxBytes,
+    ...limits,
     onPartHeaders: (headers, index) => {
       const partType = headers.get('content-type');
       // RFC 2387 §3.1: a part without Content-Type is of the root's type, application/dicom here.
@@ -113,22 +122,29 @@ async function readParts(
   });
 }
 
-async function readAll(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
+/** A bare `application/dicom` body, copied once (into a buffer of the declared size when there is one). */
+async function readAll(body: ReadableStream<Uint8Array>, limits: BodyLimits): Promise<Uint8Array> {
+  const { maxBytes } = limits;
+  let buffer = Buffer.allocUnsafe(Math.min(limits.expectedBytes ?? 64 * 1024, MAX_PREALLOCATED));
   let size = 0;
   const reader = body.getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    size += value.length;
-    if (size > maxBytes) {
+    if (size + value.length > maxBytes) {
       await reader.cancel().catch(() => {});
       throw new AppError('too-large', `request body exceeds the limit of ${maxBytes} bytes`);
     }
-    chunks.push(value);
+    if (size + value.length > buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.min(Math.max(size + value.length, buffer.length * 2), maxBytes));
+      buffer.copy(grown, 0, 0, size);
+      buffer = grown;
+    }
+    buffer.set(value, size);
+    size += value.length;
   }
   if (size === 0) throw new AppError('invalid', 'the request body is empty');
-  return Buffer.concat(chunks);
+  return buffer.subarray(0, size);
 }
 
 interface StoreOne {

@@ -73,29 +73,46 @@ export async function retrieveInstances(
   return new Response(stream, { headers: { 'content-type': contentTypeOf(offer, boundary) } });
 }
 
-/** The parts, each read while the previous one is being sent. */
+/**
+ * Reads ahead at most this many bytes (and instances) beyond the part being sent: each read waits
+ * on the catalog, the disk and a SHA-256, so a few in flight keep the socket busy; the bound keeps
+ * a study of large objects from being held in memory.
+ */
+const READ_AHEAD_BYTES = 8 * 1024 * 1024;
+const READ_AHEAD_MAX = 8;
+
+/** The parts, the next ones already being read while one is sent. */
 async function* readAhead(
   route: Route,
   locations: readonly InstanceLocation[],
   first: Uint8Array,
 ): AsyncGenerator<OutgoingPart> {
-  const read = (i: number) => {
-    const p = route.deps.service.read(locations[i]!);
-    p.catch(() => {}); // awaited below; a client gone before then must not leave it unhandled
-    return p;
+  const pending: Promise<Uint8Array>[] = [Promise.resolve(first)];
+  let next = 1;
+  let ahead = 0;
+  const fill = () => {
+    while (
+      next < locations.length &&
+      pending.length <= READ_AHEAD_MAX &&
+      (pending.length <= 1 || ahead + locations[next]!.size <= READ_AHEAD_BYTES)
+    ) {
+      const p = route.deps.service.read(locations[next]!);
+      p.catch(() => {}); // awaited below; a client gone before then must not leave it unhandled
+      ahead += locations[next]!.size;
+      pending.push(p);
+      next++;
+    }
   };
-  let next: Promise<Uint8Array> | undefined = locations.length > 1 ? read(1) : undefined;
-  let body = first;
   for (let i = 0; i < locations.length; i++) {
+    fill();
+    const body = await pending.shift()!;
+    if (i > 0) ahead -= locations[i]!.size;
     const loc = locations[i]!;
     yield {
       contentType: withTransferSyntax('application/dicom', loc.transferSyntaxUid),
       body,
       location: route.urls.instance(loc.studyUid, loc.seriesUid, loc.sopInstanceUid),
     };
-    if (!next) break;
-    body = await next;
-    next = i + 2 < locations.length ? read(i + 2) : undefined;
   }
 }
 

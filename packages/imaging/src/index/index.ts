@@ -7,6 +7,7 @@ export { type QueryAnswer, queryIndex } from './query/run.ts';
 export { STUDY_SOURCE, type Viewer, visibility } from './query/visibility.ts';
 export { type IndexRecord, indexRecord } from './record.ts';
 export { revokeShare, type ShareGrant, type ShareRevocation, shareStudy } from './share.ts';
+export { type KnownInstance, readStoreStates, type StoreState } from './store-state.ts';
 export {
   type IndexedObject,
   readStudyState,

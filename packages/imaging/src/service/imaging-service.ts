@@ -1,10 +1,12 @@
 import { AppError, type ErrorCode } from '@yiyun/fhir';
-import { type Database, migrateModule } from '@yiyun/store';
+import { asQueryable, type Database, migrateModule } from '@yiyun/store';
 import { parsePart10 } from '../dicom/parse.ts';
 import type { ParsedInstance } from '../dicom/port.ts';
 import { locateInstances } from '../index/locate.ts';
 import { IMAGING_MIGRATIONS } from '../index/migrations.ts';
 import { queryIndex } from '../index/query/run.ts';
+import { readStoreStates, type StoreState, type StoreStateQuery } from '../index/store-state.ts';
+import { GroupCommit } from '../storage/group-commit.ts';
 import type { ImageStore } from '../storage/port.ts';
 import type { ImagingAudit, ImagingAuditEvent } from './audit-port.ts';
 import type { ImagingCaller, ImagingService } from './port.ts';
@@ -57,6 +59,11 @@ export async function createImagingService(options: ImagingServiceOptions): Prom
     intervalMs: options.syncIntervalMs ?? 5_000,
     now: options.now ?? (() => new Date()),
   });
+  // Concurrent stores (STOW-RS requests, DIMSE associations) look their state up in one round trip.
+  const states = new GroupCommit<StoreStateQuery, StoreState>({
+    keyOf: (query) => query.sopUid,
+    run: (queries) => readStoreStates(asQueryable(sql), queries),
+  });
   const deps = {
     sql,
     images,
@@ -64,6 +71,7 @@ export async function createImagingService(options: ImagingServiceOptions): Prom
     sync,
     logger,
     parse: options.parse ?? ((b: Uint8Array) => parsePart10(b)),
+    readState: (query: StoreStateQuery) => states.add(query),
   };
 
   async function audited<T>(

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '@yiyun/fhir';
-import { asQueryable, type Database } from '@yiyun/store';
+import type { Database } from '@yiyun/store';
 import type { ParsedInstance } from '../dicom/port.ts';
 import { indexRecord } from '../index/record.ts';
-import { readStudyState, type StudyState, type UpsertResult, upsertInstance } from '../index/upsert.ts';
-import type { ImageStore } from '../storage/port.ts';
+import type { KnownInstance, StoreState, StoreStateQuery } from '../index/store-state.ts';
+import { type StudyState, type UpsertResult, upsertInstance } from '../index/upsert.ts';
 import type { ImagingCaller, StoreOptions, StoreResult } from './port.ts';
 import type { StudyRecords } from './records-port.ts';
+import { type StagedImage, type StagingImageStore, stageImage } from './staged-image.ts';
 import type { StudySync } from './study-sync.ts';
 
 /** pino-compatible: constant messages, data in fields (never names, IDs or bodies). */
@@ -17,11 +18,13 @@ export interface ImagingLogger {
 
 export interface StoreDeps {
   readonly sql: Database['sql'];
-  readonly images: ImageStore;
+  readonly images: StagingImageStore;
   readonly records: StudyRecords;
   readonly sync: StudySync;
   readonly parse: (bytes: Uint8Array) => ParsedInstance;
   readonly logger: ImagingLogger;
+  /** The study's state and the instance stored under the SOP Instance UID (`readStoreStates`, batched). */
+  readonly readState: (query: StoreStateQuery) => Promise<StoreState>;
 }
 
 export interface Stored {
@@ -38,12 +41,6 @@ export function instanceBlobKey(parsed: ParsedInstance, digest: Uint8Array): str
   return `studies/${parsed.studyUid}/${parsed.seriesUid}/${parsed.sopInstanceUid}.${version}`;
 }
 
-interface KnownInstance {
-  study_uid: string;
-  series_uid: string;
-  digest: Uint8Array;
-}
-
 /** Refuses before any byte is written what the index transaction would refuse anyway (no orphaned objects). */
 function precheck(
   parsed: ParsedInstance,
@@ -53,7 +50,7 @@ function precheck(
 ) {
   if (study && study.custodian !== organization)
     throw new AppError('conflict', `Study ${parsed.studyUid} is held by another institution`);
-  if (known && (known.study_uid !== parsed.studyUid || known.series_uid !== parsed.seriesUid))
+  if (known && (known.studyUid !== parsed.studyUid || known.seriesUid !== parsed.seriesUid))
     throw new AppError('conflict', `SOP Instance ${parsed.sopInstanceUid} is stored in another series`);
 }
 
@@ -68,33 +65,13 @@ function resultOf(parsed: ParsedInstance, outcome: StoreResult['outcome'], warni
   };
 }
 
-async function indexOrCleanUp(
-  deps: StoreDeps,
-  object: { key: string; sop: string },
-  run: () => Promise<UpsertResult>,
-): Promise<UpsertResult> {
-  const { key, sop } = object;
-  try {
-    return await run();
-  } catch (err) {
-    // Only an object no index row points to is removed (another replica may have indexed the same bytes).
-    const cleanUp = async () => {
-      const used = await asQueryable(deps.sql).unsafe<{ one: number }[]>(
-        'select 1 as one from imaging_instance where sop_uid = $1::text and blob_key = $2::text',
-        [sop, key],
-      );
-      if (used.length === 0) await deps.images.remove(key);
-    };
-    await cleanUp().catch((e: unknown) =>
-      deps.logger.warn({ key, err: String(e) }, 'orphaned image not removed'),
-    );
-    throw err;
-  }
-}
+/** Lets porsager send the queries just issued: it writes small messages on the next setImmediate. */
+const flushQueries = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * store: check the caller → parse → expected study → duplicate? → write the bytes durably →
- * Patient (new studies only) → index (one transaction) → ImagingStudy when due → acknowledge.
+ * store: check the caller → parse → expected study → (study state ‖ SHA-256) → duplicate? →
+ * write the bytes durably → Patient (new studies only) → index and image catalog rows in one
+ * statement → ImagingStudy when due → acknowledge.
  */
 export async function storeInstance(
   deps: StoreDeps,
@@ -111,46 +88,72 @@ export async function storeInstance(
       'conflict',
       `The instance belongs to study ${parsed.studyUid}, not ${options.expectedStudy}`,
     );
-  const q = asQueryable(deps.sql);
+  // The round trip for the study's state runs while the digest is computed.
+  const state = deps.readState({ studyUid: parsed.studyUid, sopUid: parsed.sopInstanceUid });
+  state.catch(() => {}); // awaited below
+  await flushQueries();
   const digest = createHash('sha256').update(part10).digest();
-  const [study, known] = await Promise.all([
-    readStudyState(q, parsed.studyUid),
-    q
-      .unsafe<KnownInstance[]>(
-        'select study_uid, series_uid, digest from imaging_instance where sop_uid = $1::text',
-        [parsed.sopInstanceUid],
-      )
-      .then((rows) => rows[0]),
-  ]);
+  const { study, known } = await state;
   precheck(parsed, organization, study, known);
   if (study && known && digest.equals(Buffer.from(known.digest))) {
     if (study.imagingStudyId === null) await deps.sync.sync(study);
     return { result: resultOf(parsed, 'duplicate', []), patientId: study.patientId };
   }
   const key = instanceBlobKey(parsed, digest);
-  const receipt = await deps.images.write(key, part10, { study: parsed.studyUid });
-  const patientId = study?.patientId ?? (await deps.records.resolvePatient(parsed.patient, organization));
-  const upsert = await indexOrCleanUp(deps, { key, sop: parsed.sopInstanceUid }, () =>
-    upsertInstance(deps.sql, {
+  const staged = await stageImage(deps.sql, deps.images, {
+    key,
+    body: part10,
+    study: parsed.studyUid,
+    sopUid: parsed.sopInstanceUid,
+  });
+  let upsert: UpsertResult;
+  try {
+    const patientId = study?.patientId ?? (await deps.records.resolvePatient(parsed.patient, organization));
+    upsert = await upsertInstance(deps.sql, {
       record: indexRecord(parsed),
       custodian: organization,
       patientId,
       object: { blobKey: key, size: part10.length, digest },
-    }),
-  );
-  const hint = upsert.kind === 'stored' ? upsert : { studyCreated: false, seriesCreated: false };
-  if (deps.sync.isDue(upsert.study, hint)) await deps.sync.sync(upsert.study);
-  if (upsert.kind === 'stored' && upsert.replacedBlobKey) {
+      ...(staged.companion ? { companion: staged.companion } : {}),
+    });
+  } catch (err) {
+    await discard(deps, staged, key);
+    throw err;
+  }
+  return finish(deps, { parsed, staged, key, upsert });
+}
+
+async function discard(deps: StoreDeps, staged: StagedImage, key: string): Promise<void> {
+  await staged
+    .discard()
+    .catch((e: unknown) => deps.logger.warn({ key, err: String(e) }, 'orphaned image not removed'));
+}
+
+interface Indexed {
+  readonly parsed: ParsedInstance;
+  readonly staged: StagedImage;
+  readonly key: string;
+  readonly upsert: UpsertResult;
+}
+
+/** After the index statement: settle the staged image, sync the ImagingStudy when due, answer. */
+async function finish(deps: StoreDeps, { parsed, staged, key, upsert }: Indexed): Promise<Stored> {
+  if (upsert.kind !== 'stored') {
+    // A duplicate found only now (a concurrent identical store): our copy is not needed.
+    await discard(deps, staged, key);
+    if (upsert.study.imagingStudyId === null) await deps.sync.sync(upsert.study);
+    return { result: resultOf(parsed, 'duplicate', []), patientId: upsert.study.patientId };
+  }
+  staged.recorded(upsert.companion);
+  if (deps.sync.isDue(upsert.study, upsert)) await deps.sync.sync(upsert.study);
+  if (upsert.replacedBlobKey) {
     const old = upsert.replacedBlobKey;
     await deps.images
       .remove(old)
       .catch((e: unknown) => deps.logger.warn({ key: old, err: String(e) }, 'replaced image not removed'));
   }
-  const warnings = receipt.underReplicated
+  const warnings = staged.receipt.underReplicated
     ? ['Stored with fewer copies than configured; replication will complete later']
     : [];
-  return {
-    result: resultOf(parsed, upsert.kind === 'duplicate' ? 'duplicate' : 'stored', warnings),
-    patientId: upsert.study.patientId,
-  };
+  return { result: resultOf(parsed, 'stored', warnings), patientId: upsert.study.patientId };
 }

@@ -82,6 +82,7 @@ export function toRow(raw: RawRow): CatalogRow {
 export class ObjectCatalog {
   readonly sql: Sql;
   readonly #upserts: GroupCommit<CatalogEntry, CatalogRow['replaced']>;
+  readonly #gets: GroupCommit<string, CatalogRow | undefined>;
 
   constructor(sql: Sql) {
     this.sql = sql;
@@ -90,6 +91,17 @@ export class ObjectCatalog {
       run: async (batch) => {
         const results = await this.upsertMany(batch);
         return batch.map((e) => results.get(e.key));
+      },
+    });
+    // A WADO-RS study retrieve reads several objects ahead: their rows come in one round trip.
+    this.#gets = new GroupCommit({
+      keyOf: (key) => key,
+      run: async (keys) => {
+        const rows = await this.sql<
+          RawRow[]
+        >`select * from image_object where key = any(${keys as string[]}::text[])`;
+        const byKey = new Map(rows.map((r) => [r.key, toRow(r)]));
+        return keys.map((k) => byKey.get(k));
       },
     });
   }
@@ -144,9 +156,9 @@ export class ObjectCatalog {
     return out;
   }
 
-  async get(key: string): Promise<CatalogRow | undefined> {
-    const rows = await this.sql<RawRow[]>`select * from image_object where key = ${key}`;
-    return rows[0] === undefined ? undefined : toRow(rows[0]);
+  /** The row as committed when the call was made (concurrent calls share one query). */
+  get(key: string): Promise<CatalogRow | undefined> {
+    return this.#gets.add(key);
   }
 
   /** Records a read, at most once per `every` ms per object (reads must not each write the DB). */

@@ -10,6 +10,7 @@ import type { ImageObjectMeta, ImageStore, StorageHealth, WriteReceipt } from '.
 import { readObject } from './reader.ts';
 import { type RotateOptions, type RotateReport, rotateKeys } from './rotate.ts';
 import { type ScrubOptions, type ScrubReport, scrub } from './scrub.ts';
+import { type StagedObject, stageObject } from './staging.ts';
 import { removeObject, writeObject } from './writer.ts';
 
 export interface ImageStoreOptions {
@@ -33,6 +34,12 @@ export interface ImageStoreOptions {
 
 /** The image store with its maintenance jobs (run by the server's scheduler or the CLI). */
 export interface ManagedImageStore extends ImageStore {
+  /**
+   * Writes the copies like `write` but leaves the catalog row to the caller's own statement
+   * (`StagedObject.companion`): the imaging service records it with the index rows in one
+   * round trip. Resolves once the copies are durable.
+   */
+  stage(key: string, body: Uint8Array, meta: ImageObjectMeta): Promise<StagedObject>;
   /** Moves due studies hot → cold and evicts their hot copies. */
   lifecycle(options: LifecycleOptions): Promise<LifecycleReport>;
   /** Checks every copy, repairs missing or corrupt ones, tops replication up. */
@@ -72,6 +79,7 @@ export async function createImageStore(options: ImageStoreOptions): Promise<Mana
   return {
     write: (key: string, body: Uint8Array, meta: ImageObjectMeta): Promise<WriteReceipt> =>
       writeObject(ctx, key, body, meta),
+    stage: (key: string, body: Uint8Array, meta: ImageObjectMeta) => stageObject(ctx, key, body, meta),
     read: (key: string, range?: ByteRange) => readObject(ctx, key, range),
     remove: (key: string) => removeObject(ctx, key),
     health: () => health(ctx),

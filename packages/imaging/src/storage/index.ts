@@ -9,3 +9,4 @@ export { IMAGE_STORAGE_MIGRATIONS } from './migrations.ts';
 export type { ImageObjectMeta, ImageStore, StorageHealth, WriteReceipt } from './port.ts';
 export type { RotateOptions, RotateReport } from './rotate.ts';
 export type { ScrubOptions, ScrubReport } from './scrub.ts';
+export type { StagedObject, StatementCompanion } from './staging.ts';

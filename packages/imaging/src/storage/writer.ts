@@ -1,30 +1,35 @@
 import { AppError } from '@yiyun/fhir';
 import { assertValidKey } from '../blob/key.ts';
-import type { CatalogRow } from './catalog.ts';
+import type { CatalogEntry, CatalogRow } from './catalog.ts';
 import { addGarbage } from './catalog-jobs.ts';
 import type { StoreContext } from './context.ts';
 import { placeCopies, sha256, versionedBlobKey } from './placement.ts';
 import type { ImageObjectMeta, WriteReceipt } from './port.ts';
 
+/** An object whose copies are durable but whose catalog row is not written yet. */
+export interface PlacedObject {
+  readonly entry: CatalogEntry;
+  readonly receipt: WriteReceipt;
+}
+
 /**
- * Seals once (every copy holds the same stored bytes and digest), writes the copies in parallel to
- * the first healthy backends in the order [hot, ...cold], and only then records the object: a
- * catalog row always points at copies that exist, so nothing is acknowledged that cannot be read.
- * Fewer copies than wanted but at least one is acknowledged as under-replicated (degraded mode;
- * the scrubber completes it); none at all is an error and leaves no row.
+ * Seals once (every copy holds the same stored bytes and digest) and writes the copies in parallel
+ * to the first healthy backends in the order [hot, ...cold]. Fewer copies than wanted but at least
+ * one is under-replicated (degraded mode; the scrubber completes it); none at all is an error.
+ * Nothing refers to the copies yet: the caller records the row (`recordObject`, or in its own
+ * statement, ./staging.ts) or deletes them (`discardPlaced`).
  */
-export async function writeObject(
+export async function placeObject(
   ctx: StoreContext,
   key: string,
   body: Uint8Array,
   meta: ImageObjectMeta,
-): Promise<WriteReceipt> {
+): Promise<PlacedObject> {
   if (typeof meta.study !== 'string' || meta.study === '')
     throw new AppError('invalid', 'Image object needs a study');
   const blobKey = versionedBlobKey(key);
   assertValidKey(blobKey);
   const sealed = await ctx.cipher.seal(body);
-  const digest = sha256(sealed.stored);
   const placed = await placeCopies(ctx.backends, {
     blobKey,
     body: sealed.stored,
@@ -36,32 +41,56 @@ export async function writeObject(
     throw new AppError('internal', 'image storage unavailable');
   }
   const copies = placed.map((b) => b.name);
+  if (placed.length < ctx.replicas) ctx.logger.warn({ key, copies }, 'image written under-replicated');
   const now = ctx.clock();
+  const entry: CatalogEntry = {
+    key,
+    study: meta.study,
+    blobKey,
+    plainSize: body.length,
+    storedSize: sealed.stored.length,
+    sha256: sha256(sealed.stored),
+    wrapped: sealed.key,
+    copies,
+    tier: 'hot',
+    createdAt: now,
+    lastAccessAt: now,
+  };
+  return { entry, receipt: { copies, underReplicated: placed.length < ctx.replicas } };
+}
+
+/** Deletes copies no catalog row points at (a write whose row was not, or will not be, recorded). */
+export function discardPlaced(ctx: StoreContext, placed: PlacedObject): void {
+  const { blobKey, copies } = placed.entry;
+  ctx.background.run('discard-unrecorded-copies', () => deleteCopies(ctx, blobKey, copies));
+}
+
+/** After the row is recorded: the blob an overwrite of the key replaced is deleted in the background. */
+export function afterRecorded(ctx: StoreContext, key: string, replaced: CatalogRow['replaced']): void {
+  if (replaced === undefined) return;
+  ctx.background.run('drop-replaced', () => dropReplaced(ctx, key, replaced));
+}
+
+/**
+ * Places the copies, and only then records the object: a catalog row always points at copies that
+ * exist, so nothing is acknowledged that cannot be read.
+ */
+export async function writeObject(
+  ctx: StoreContext,
+  key: string,
+  body: Uint8Array,
+  meta: ImageObjectMeta,
+): Promise<WriteReceipt> {
+  const placed = await placeObject(ctx, key, body, meta);
   let replaced: CatalogRow['replaced'];
   try {
-    replaced = await ctx.catalog.upsert({
-      key,
-      study: meta.study,
-      blobKey,
-      plainSize: body.length,
-      storedSize: sealed.stored.length,
-      sha256: digest,
-      wrapped: sealed.key,
-      copies,
-      tier: 'hot',
-      createdAt: now,
-      lastAccessAt: now,
-    });
+    replaced = await ctx.catalog.upsert(placed.entry);
   } catch (err) {
-    ctx.background.run('discard-unrecorded-copies', () => deleteCopies(ctx, blobKey, copies));
+    discardPlaced(ctx, placed);
     throw err;
   }
-  if (replaced !== undefined) {
-    const old = replaced;
-    ctx.background.run('drop-replaced', () => dropReplaced(ctx, key, old));
-  }
-  if (placed.length < ctx.replicas) ctx.logger.warn({ key, copies }, 'image written under-replicated');
-  return { copies, underReplicated: placed.length < ctx.replicas };
+  afterRecorded(ctx, key, replaced);
+  return placed.receipt;
 }
 
 /** Deletes the copies of the blob an overwrite replaced, then forgets it (scrub retries otherwise). */
