@@ -34,13 +34,11 @@ function canConnect(host: string, port: number): Promise<boolean> {
   });
 }
 
-/** The e2e suites drive the built app: build it (Vite) first. */
+/** The e2e suites drive the built app: build it (Vite) when it is missing or stale, as `npm start` does. */
 function buildWeb(): void {
-  console.log('\n=== building the web app ===');
-  const npm = process.env['npm_execpath'];
-  const result = npm
-    ? spawnSync(process.execPath, [npm, 'run', 'build', '-w', '@yiyun/web'], { stdio: 'inherit' })
-    : spawnSync('npm', ['run', 'build', '-w', '@yiyun/web'], { stdio: 'inherit' });
+  console.log('\n=== the web app ===');
+  const script = new URL('./build-web.ts', import.meta.url).pathname;
+  const result = spawnSync(process.execPath, [script], { stdio: 'inherit' });
   if (result.status !== 0) {
     console.error('\nThe web app did not build.');
     process.exit(result.status ?? 1);

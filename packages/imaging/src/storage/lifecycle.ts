@@ -2,7 +2,8 @@ import type { Backend } from './backends.ts';
 import type { CatalogRow } from './catalog.ts';
 import { addGarbage, claimStudy, dueStudies, finishMove, type MoveWindow } from './catalog-jobs.ts';
 import type { StoreContext } from './context.ts';
-import { forEachLimit, placeCopies, sameDigest, sha256 } from './placement.ts';
+import { forEachLimit, placeCopies } from './placement.ts';
+import { firstVerifiedCopy } from './reader.ts';
 
 export interface LifecycleOptions {
   /** Studies whose every object was stored more than this many days ago … */
@@ -72,7 +73,7 @@ async function moveObject(ctx: StoreContext, row: CatalogRow, window: MoveWindow
   let added: Backend[] = [];
   const short = ctx.coldTarget - goodCold.length;
   if (short > 0) {
-    const source = await firstVerified(ctx, row, [hot, ...goodCold]);
+    const source = await firstVerifiedCopy(ctx, row, [hot, ...goodCold]);
     if (source !== undefined) {
       const candidates = ctx.backends.cold.filter((b) => !goodCold.includes(b) && ctx.backends.isUp(b));
       added = await placeCopies(ctx.backends, {
@@ -109,21 +110,5 @@ async function moveObject(ctx: StoreContext, row: CatalogRow, window: MoveWindow
 }
 
 async function verifies(ctx: StoreContext, row: CatalogRow, backend: Backend): Promise<boolean> {
-  return (await firstVerified(ctx, row, [backend])) !== undefined;
-}
-
-async function firstVerified(
-  ctx: StoreContext,
-  row: CatalogRow,
-  from: readonly Backend[],
-): Promise<Uint8Array | undefined> {
-  for (const backend of from) {
-    try {
-      const stored = await ctx.backends.get(backend, row.blobKey);
-      if (sameDigest(sha256(stored), row.sha256)) return stored;
-    } catch {
-      // missing or down: the next one
-    }
-  }
-  return undefined;
+  return (await firstVerifiedCopy(ctx, row, [backend])) !== undefined;
 }

@@ -129,6 +129,22 @@ export async function wholeVerified(
   return stored;
 }
 
+/** The stored bytes of the first of `from` whose copy verifies; undefined when none does. */
+export async function firstVerifiedCopy(
+  ctx: StoreContext,
+  row: CatalogRow,
+  from: readonly Backend[],
+): Promise<Uint8Array | undefined> {
+  for (const backend of from) {
+    try {
+      return await wholeVerified(ctx, row, backend);
+    } catch {
+      // missing, corrupt or down: the next copy
+    }
+  }
+  return undefined;
+}
+
 function clampRange(range: ByteRange, size: number): ByteRange {
   const { start, end } = range;
   if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {

@@ -4,7 +4,7 @@ import type { CatalogRow } from './catalog.ts';
 import { dropGarbage, garbagePage, isListed } from './catalog-jobs.ts';
 import type { StoreContext } from './context.ts';
 import { forEachLimit, keyOfBlob, placeCopies, sameDigest, sha256 } from './placement.ts';
-import { wholeVerified } from './reader.ts';
+import { firstVerifiedCopy } from './reader.ts';
 import { dropReplaced } from './writer.ts';
 
 export interface ScrubOptions {
@@ -104,7 +104,7 @@ async function scrubObject(
   const repairTargets = bad.filter((b) => ctx.backends.isUp(b));
   let written: Backend[] = [];
   if (repairTargets.length > 0 || counted(held) < wanted) {
-    source ??= await readSource(ctx, row, pick('good'));
+    source ??= await firstVerifiedCopy(ctx, row, pick('good'));
     if (source !== undefined) written = await rewrite(ctx, row, { source, repairTargets, held, bad, wanted });
   }
   report.repaired += written.filter((b) => bad.includes(b)).length;
@@ -134,22 +134,6 @@ async function inspect(
   } catch (err) {
     return { state: err instanceof BlobNotFoundError ? 'missing' : 'unknown' };
   }
-}
-
-/** The stored bytes from the first good copy that verifies (a shallow pass has not read any). */
-async function readSource(
-  ctx: StoreContext,
-  row: CatalogRow,
-  good: readonly Backend[],
-): Promise<Uint8Array | undefined> {
-  for (const b of good) {
-    try {
-      return await wholeVerified(ctx, row, b);
-    } catch {
-      // corrupt or gone since: the next good copy
-    }
-  }
-  return undefined;
 }
 
 /** Rewrites bad copies in place, then adds copies elsewhere while still short of the target. */
