@@ -98,12 +98,18 @@ export async function startServerProcess(
       headers.set('authorization', `Bearer ${await getToken()}`);
       return fetch(`${url}${path}`, { ...init, headers });
     },
-    async [Symbol.asyncDispose]() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    },
+    [Symbol.asyncDispose]: () => stopProcess(child),
   };
+}
+
+/** SIGTERM, then waits for the exit (SIGKILL after 10 s): the data directory is free afterwards. */
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGKILL');
+    await exited;
+  }
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { freePort } from './server-process.ts';
+import { freePort, stopProcess } from './server-process.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
@@ -105,7 +105,7 @@ describe('TLS', () => {
       expect(discovery.token_endpoint).toBe(`${base}/oauth2/token`);
       await expect(get(`${base}/healthz`, Buffer.from(''))).rejects.toThrow();
     } finally {
-      child?.kill('SIGTERM');
+      if (child) await stopProcess(child);
       await rm(dir, { recursive: true, force: true });
     }
   });
