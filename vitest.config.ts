@@ -42,7 +42,8 @@ export default defineConfig({
           include: ['packages/*/src/**/*.int.test.ts', 'packages/*/test/**/*.int.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          // Files run side by side (scripts/test.ts: two at a time): each has its own database,
+          // temp directories and ports, and most of their time is spent waiting on child processes.
         },
       },
     ],

@@ -1,4 +1,4 @@
-import type { Condition, Consent, Encounter, Observation, Patient } from '@medplum/fhirtypes';
+import type { Condition, Consent, Encounter, Observation } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
 import { extractIndexEntries } from '../search/extract.ts';
 import { createSearchParamRegistry } from '../search/registry.ts';

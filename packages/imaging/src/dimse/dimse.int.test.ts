@@ -203,7 +203,9 @@ describe('DIMSE SCP with dcmtk', () => {
     console.log(
       `200 C-STOREs: ${perStore.toFixed(1)} ms each, of which ${edge.toFixed(1)} ms outside ImagingService.store`,
     );
-    expect(edge).toBeLessThan(10);
+    // Nagle's algorithm on either side costs ~40 ms per round trip; under that, 20 ms leaves room for
+    // a loaded machine (other test files run alongside).
+    expect(edge).toBeLessThan(20);
     expect((await locateStudy(pacs, '2.25.4242')).length).toBe(200);
   });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Sql } from '../sql/connect.ts';
 import * as m0001 from './0001-resources.ts';
 import * as m0002 from './0002-bulk-jobs.ts';
@@ -47,6 +48,13 @@ export async function migrate(sql: Sql): Promise<number[]> {
 }
 
 export const LATEST_MIGRATION = MIGRATIONS.length;
+
+/** Changes whenever a core migration is added (or, against the rule, edited). */
+export function migrationsFingerprint(): string {
+  const hash = createHash('sha256');
+  for (const m of MIGRATIONS) hash.update(`${m.version}\0${m.up}\0`);
+  return hash.digest('hex').slice(0, 16);
+}
 
 /** The migration that added access facts: rows stored before it are re-indexed once it applies. */
 export const ACCESS_MIGRATION = 5;

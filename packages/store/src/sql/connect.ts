@@ -30,6 +30,8 @@ export interface DatabaseOptions {
   readonly databaseUrl?: string;
   /** Embedded database directory, or `memory://`. */
   readonly dataDir?: string;
+  /** Embedded `memory://` only: start from this `dump` of another database instead of an empty one. */
+  readonly templateFile?: string;
   /** Pool size for a PostgreSQL server (PGlite always uses one connection: it has one session). */
   readonly maxConnections?: number;
 }
@@ -37,6 +39,8 @@ export interface DatabaseOptions {
 export interface Database {
   readonly sql: Sql;
   readonly kind: 'postgres' | 'pglite';
+  /** Embedded only: writes the data directory to a tar file (a `templateFile`). */
+  readonly dump?: (file: string) => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -53,7 +57,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     });
     return { sql, kind: 'postgres', close: () => sql.end({ timeout: 5 }) };
   }
-  const embedded: EmbeddedPostgres = await startEmbeddedPostgres(options.dataDir ?? 'memory://');
+  const embedded: EmbeddedPostgres = await startEmbeddedPostgres(
+    options.dataDir ?? 'memory://',
+    options.templateFile,
+  );
   const sql = postgres({
     ...quiet,
     path: embedded.socketPath,
@@ -64,6 +71,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return {
     sql,
     kind: 'pglite',
+    dump: (file) => embedded.dump(file),
     async close() {
       await sql.end({ timeout: 5 });
       await embedded.close();

@@ -8,23 +8,33 @@ export interface EmbeddedPostgres {
   /** Directory holding the Unix socket (`host` for PostgreSQL clients). */
   readonly socketDir: string;
   readonly socketPath: string;
+  /** Writes the whole data directory to `file` (a tar), for `templateFile` of later databases. */
+  dump(file: string): Promise<void>;
   close(): Promise<void>;
 }
 
-type WorkerMessage = { kind: 'ready' } | { kind: 'closed' } | { kind: 'error'; message: string };
+type WorkerMessage =
+  | { kind: 'ready' }
+  | { kind: 'dumped' }
+  | { kind: 'closed' }
+  | { kind: 'error'; message: string };
 
 /**
  * Starts PGlite in a worker thread and serves it on a Unix socket.
- * `dataDir` is a directory for persistent data, or `memory://` for a throwaway database.
+ * `dataDir` is a directory for persistent data, or `memory://` for a throwaway database;
+ * `templateFile` (a `dump`) gives a `memory://` database its starting contents instead of initdb.
  */
-export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  templateFile?: string,
+): Promise<EmbeddedPostgres> {
   if (dataDir !== 'memory://') mkdirSync(dataDir, { recursive: true });
   // Socket paths are limited to ~107 bytes, so the socket lives in a short private temp dir.
   const socketDir = join(tmpdir(), `yiyun-pg-${randomBytes(6).toString('hex')}`);
   mkdirSync(socketDir, { mode: 0o700 });
   const socketPath = join(socketDir, '.s.PGSQL.5432');
   const worker = new Worker(new URL('./pglite-worker.ts', import.meta.url), {
-    workerData: { dataDir, socketPath },
+    workerData: { dataDir, socketPath, ...(templateFile ? { templateFile } : {}) },
   });
   await new Promise<void>((resolve, reject) => {
     const onMessage = (message: WorkerMessage) => {
@@ -38,6 +48,18 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   return {
     socketDir,
     socketPath,
+    dump(file) {
+      return new Promise<void>((resolve, reject) => {
+        const onMessage = (message: WorkerMessage) => {
+          if (message.kind !== 'dumped' && message.kind !== 'error') return;
+          worker.off('message', onMessage);
+          if (message.kind === 'dumped') resolve();
+          else reject(new Error(`Embedded database dump failed: ${message.message}`));
+        };
+        worker.on('message', onMessage);
+        worker.postMessage({ kind: 'dump', file });
+      });
+    },
     async close() {
       const closed = new Promise<void>((resolve) => {
         worker.on('message', (message: WorkerMessage) => {

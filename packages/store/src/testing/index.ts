@@ -1,5 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
+import { migrationsFingerprint } from '../migrations/index.ts';
 import { openStore, type Store, type StoreOptions } from '../store.ts';
 
 /** Which store the integration tests run on: `pglite` (default) or `postgres`. */
@@ -52,8 +57,33 @@ export async function createTestStore(
       },
     });
   }
-  const store = await openStore({ ...options, dataDir: 'memory://' });
+  const store = await openStore({ ...options, dataDir: 'memory://', templateFile: await pgliteTemplate() });
   return Object.assign(store, { [Symbol.asyncDispose]: () => store.close() });
+}
+
+let template: Promise<string> | undefined;
+
+/**
+ * An embedded database after initdb and the core migrations, dumped once per PGlite build and schema
+ * (in the temp directory, shared by test files): a test store loads it in ~0.3 s instead of the
+ * ~1.9 s initdb and migrations take.
+ */
+function pgliteTemplate(): Promise<string> {
+  template ??= (async () => {
+    const pglite = fileURLToPath(import.meta.resolve('@electric-sql/pglite'));
+    const pkg = readFileSync(join(dirname(pglite), '..', 'package.json'));
+    const key = createHash('sha256').update(pkg).update(migrationsFingerprint()).digest('hex').slice(0, 16);
+    const file = join(tmpdir(), `yiyun-pglite-template-${key}.tar`);
+    if (existsSync(file)) return file;
+    const store = await openStore({ dataDir: 'memory://', registryPollMs: 0 });
+    try {
+      await store.database.dump?.(file);
+    } finally {
+      await store.close();
+    }
+    return file;
+  })();
+  return template;
 }
 
 /**
