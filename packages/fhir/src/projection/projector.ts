@@ -73,10 +73,11 @@ function project(
 
 /** Builds the projector; precomputes nothing beyond the shared schema, which is the slow part. */
 export function createProjector(options: ProjectorOptions = {}): Projector {
-  const schema = options.schema ?? createFhirSchema();
+  // Only the compiled types are kept (not the definitions they were compiled from).
+  const { types } = options.schema ?? createFhirSchema();
 
   const typeOf = (resource: Resource): TypeSpec => {
-    const type = schema.types.get(resource.resourceType);
+    const type = types.get(resource.resourceType);
     if (!type?.isResource)
       throw new AppError('invalid', `Unknown resourceType "${String(resource.resourceType)}"`);
     return type;
@@ -87,7 +88,7 @@ export function createProjector(options: ProjectorOptions = {}): Projector {
   // Backbone elements are part of the resource definition: their own isSummary flags apply.
   // Datatypes (HumanName, Identifier …) are kept whole.
   const summaryDescend = (spec: PropertySpec, value: unknown): Projection => {
-    const backbone = spec.childType?.includes('.') ? schema.types.get(spec.childType) : undefined;
+    const backbone = spec.childType?.includes('.') ? types.get(spec.childType) : undefined;
     if (!backbone) return { value, removed: false };
     const one = (v: unknown): Projection =>
       typeof v === 'object' && v !== null

@@ -87,12 +87,17 @@ function expandBindings(schema: FhirSchema): {
   return { bindings, unexpandable: [...unexpandable].sort() };
 }
 
+function compile(schema: FhirSchema) {
+  ensureMedplumDefinitions(schema.structureDefinitions);
+  return { types: schema.types, ...expandBindings(schema) };
+}
+
 /** Builds a validator. Slow (about a second: indexes definitions and expands value sets): call once and pass it on. */
 export function createValidator(options: ValidatorOptions = {}): Validator {
-  const schema = options.schema ?? createFhirSchema();
-  ensureMedplumDefinitions(schema.structureDefinitions);
-  const { bindings, unexpandable } = expandBindings(schema);
-  const ctx = { types: schema.types, bindings };
+  // Only the compiled types stay referenced: the definitions they came from (~80 MB of heap) are
+  // left to the collector, which makes every full GC of a busy server cheaper.
+  const { types, bindings, unexpandable } = compile(options.schema ?? createFhirSchema());
+  const ctx = { types, bindings };
 
   const validate = (resource: unknown): OperationOutcomeIssue[] => {
     if (typeof resource !== 'object' || resource === null || Array.isArray(resource)) {
@@ -101,7 +106,7 @@ export function createValidator(options: ValidatorOptions = {}): Validator {
     const record = resource as Record<string, unknown>;
     const resourceType = record.resourceType;
     if (typeof resourceType !== 'string') return [structureError('Missing resourceType')];
-    if (!schema.types.get(resourceType)?.isResource) {
+    if (!types.get(resourceType)?.isResource) {
       return [structureError(`Unknown resourceType "${resourceType}"`, 'resourceType')];
     }
     const issues = medplumIssues(resource as Resource);
