@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { DicomJson, StoreResult } from '../service/port.ts';
-import { type StowOutcome, stowAnswer, WARNING_COERCION } from './stow-response.ts';
+import { type StowOutcome, stowAnswer } from './stow-response.ts';
 
 const urls = {
   study: (s: string) => `B/studies/${s}`,
   instance: (r: StoreResult) => `B/i/${r.sopInstanceUid}`,
 };
-const stored = (sop: string, warnings: string[] = [], study = '1.2'): StowOutcome => ({
+const stored = (
+  sop: string,
+  warnings: string[] = [],
+  study = '1.2',
+  warningReason?: number,
+): StowOutcome => ({
   kind: 'stored',
   result: {
     sopClassUid: '1.2.840.10008.5.1.4.1.1.2',
@@ -15,6 +20,7 @@ const stored = (sop: string, warnings: string[] = [], study = '1.2'): StowOutcom
     seriesUid: `${study}.1`,
     outcome: 'stored',
     warnings,
+    ...(warningReason === undefined ? {} : { warningReason }),
   },
 });
 const failed = (sop?: string): StowOutcome => ({
@@ -43,9 +49,12 @@ describe('stowAnswer (PS3.18 §10.5.3)', () => {
     expect(stowAnswer([stored('1'), failed('2')], urls).status).toBe(202);
     const warned = stowAnswer([stored('1', ['under-replicated'])], urls);
     expect(warned.status).toBe(202);
-    const item = seq(warned.body, '00081199')[0]!;
-    expect(item['00081196']?.Value).toEqual([WARNING_COERCION]);
+    // Under-replication has no DICOM Warning Reason: the text only.
+    expect(seq(warned.body, '00081199')[0]!['00081196']).toBeUndefined();
     expect(warned.warnings).toEqual(['1: under-replicated']);
+    const deviating = stowAnswer([stored('1', ['no File Meta'], '1.2', 0xb007)], urls);
+    expect(deviating.status).toBe(202);
+    expect(seq(deviating.body, '00081199')[0]!['00081196']?.Value).toEqual([0xb007]);
     const none = stowAnswer([failed('2'), failed()], urls);
     expect(none.status).toBe(409);
     expect(none.body['00081190']).toBeUndefined();

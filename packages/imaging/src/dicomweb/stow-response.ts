@@ -17,9 +17,6 @@ export type StowOutcome =
       readonly reason: string;
     };
 
-/** Warning Reason "Coercion of Data Elements" (PS3.18 Table 10.5.3-2 / PS3.4 Table B.2-1 0xB000). */
-export const WARNING_COERCION = 0xb000;
-
 export interface StowAnswer {
   /** 200 all stored without warnings; 202 some failed or warnings; 409 none stored (PS3.18 §10.5.3.1). */
   readonly status: 200 | 202 | 409;
@@ -70,6 +67,6 @@ function referencedItem(r: StoreResult, urls: StowUrls): DicomJson {
     '00081155': { vr: 'UI', Value: [r.sopInstanceUid] },
     '00081190': { vr: 'UR', Value: [urls.instance(r)] },
   };
-  if (r.warnings.length > 0) item['00081196'] = { vr: 'US', Value: [WARNING_COERCION] };
+  if (r.warningReason !== undefined) item['00081196'] = { vr: 'US', Value: [r.warningReason] };
   return item;
 }

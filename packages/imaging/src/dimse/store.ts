@@ -46,9 +46,9 @@ export async function handleStore(ctx: AssociationContext, request: StoreRequest
       const comment = 'SOP Instance UID differs from Affected SOP Instance UID';
       return { status: Status.warning, comment, studyUid: result.studyUid };
     }
-    if (result.warnings.length > 0) {
+    if (result.warningReason !== undefined) {
       return {
-        status: Status.warning,
+        status: result.warningReason,
         comment: errorComment(result.warnings.join('; ')),
         studyUid: result.studyUid,
       };

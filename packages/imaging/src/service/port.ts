@@ -47,9 +47,18 @@ export interface StoreResult {
   readonly seriesUid: string;
   /** `stored`; `duplicate` when the same bytes were already stored (idempotent re-send). */
   readonly outcome: 'stored' | 'duplicate';
-  /** Coercions and warnings (PS3.18 Warning Reason), e.g. under-replicated storage. */
+  /** What the sender should know (no personal data): deviations tolerated, under-replicated storage. */
   readonly warnings: readonly string[];
+  /**
+   * Warning Reason (PS3.18 Table 10.5.3-2 / PS3.4 Table B.2-1) when one applies: 0xB007 "Data Set
+   * does not match SOP Class" for an instance stored despite deviating from PS3.10
+   * (docs/dicom-conformance.md). Under-replication has no DICOM code: a warning text only.
+   */
+  readonly warningReason?: number;
 }
+
+/** Warning Reason 0xB007 "Data Set does not match SOP Class" (PS3.4 Table B.2-1). */
+export const WARNING_NONCONFORMANT = 0xb007;
 
 export type QueryLevel = 'study' | 'series' | 'instance';
 

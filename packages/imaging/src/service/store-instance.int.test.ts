@@ -97,4 +97,19 @@ describe('storeInstance over the image store', () => {
     const [located] = await service.locate({ study: '2.25.50' }, H1);
     expect(Buffer.from(await service.read(located!)).includes(Buffer.from('corrected'))).toBe(true);
   });
+
+  it('stores a dataset that deviates from PS3.10 with Warning Reason B007 and says how', async () => {
+    const bytes = await part10(
+      { StudyInstanceUID: '2.25.52', SeriesInstanceUID: '2.25.52.1', SOPInstanceUID: '2.25.52.1.1' },
+      { MediaStorageSOPInstanceUID: '2.25.52.1.999' },
+    );
+    const result = await service.store(bytes, H1);
+    expect(result.outcome).toBe('stored');
+    expect(result.warningReason).toBe(0xb007);
+    expect(result.warnings).toEqual([
+      expect.stringMatching(/^Media Storage SOP Instance UID \(0002,0003\) differs/),
+    ]);
+    const clean = await service.store(await instance('2.25.50.1.2'), H1);
+    expect(clean.warningReason).toBeUndefined();
+  });
 });

@@ -5,7 +5,7 @@ import type { ParsedInstance } from '../dicom/port.ts';
 import { indexRecord } from '../index/record.ts';
 import type { KnownInstance, StoreState, StoreStateQuery } from '../index/store-state.ts';
 import { type StudyState, type UpsertResult, upsertInstance } from '../index/upsert.ts';
-import type { ImagingCaller, StoreOptions, StoreResult } from './port.ts';
+import { type ImagingCaller, type StoreOptions, type StoreResult, WARNING_NONCONFORMANT } from './port.ts';
 import type { StudyRecords } from './records-port.ts';
 import { type StagedImage, type StagingImageStore, stageImage } from './staged-image.ts';
 import type { StudySync } from './study-sync.ts';
@@ -54,14 +54,16 @@ function precheck(
     throw new AppError('conflict', `SOP Instance ${parsed.sopInstanceUid} is stored in another series`);
 }
 
-function resultOf(parsed: ParsedInstance, outcome: StoreResult['outcome'], warnings: string[]): StoreResult {
+function resultOf(parsed: ParsedInstance, outcome: StoreResult['outcome'], extra: string[]): StoreResult {
+  const deviations = parsed.warnings ?? [];
   return {
     sopClassUid: parsed.sopClassUid,
     sopInstanceUid: parsed.sopInstanceUid,
     studyUid: parsed.studyUid,
     seriesUid: parsed.seriesUid,
     outcome,
-    warnings,
+    warnings: [...deviations, ...extra],
+    ...(deviations.length > 0 ? { warningReason: WARNING_NONCONFORMANT } : {}),
   };
 }
 

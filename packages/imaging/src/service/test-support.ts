@@ -36,7 +36,7 @@ const EXPLICIT_LE = '1.2.840.10008.1.2.1';
 export type Attributes = Record<string, unknown>;
 
 /** One Part 10 instance. UIDs default from `study` / `series` / `sop` shorthand. */
-export async function part10(attributes: Attributes): Promise<Uint8Array> {
+export async function part10(attributes: Attributes, metaAttributes: Attributes = {}): Promise<Uint8Array> {
   const { DicomMetaDictionary, DicomDict } = await dcmjs;
   const dataset: Attributes = {
     SpecificCharacterSet: 'ISO_IR 192',
@@ -68,6 +68,7 @@ export async function part10(attributes: Attributes): Promise<Uint8Array> {
     MediaStorageSOPInstanceUID: dataset['SOPInstanceUID'],
     TransferSyntaxUID: EXPLICIT_LE,
     ImplementationClassUID: '2.25.1234567',
+    ...metaAttributes,
   };
   const dict = new DicomDict(DicomMetaDictionary.denaturalizeDataset(meta));
   dict.dict = DicomMetaDictionary.denaturalizeDataset(dataset);
