@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestStore } from '@yiyun/store/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parsePart10 } from '../dicom/index.ts';
 import type { ImagingService, InstanceLocation } from '../service/port.ts';
 import { institutionCaller, openImagingFixture, part10 } from '../service/test-support.ts';
 import { dumpedResponses, ensureDcmtk, runTool, type StoreScp, startStoreScp } from './dcmtk-harness.ts';
@@ -15,6 +16,7 @@ const CT_SMALL = join(PYDICOM, 'CT_small.dcm');
 const MR_SMALL = join(PYDICOM, 'MR_small.dcm');
 const CT_STUDY = '1.3.6.1.4.1.5962.1.2.1.20040119072730.12322';
 const CT_INSTANCE = '1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322';
+const MR_STUDY = '1.3.6.1.4.1.5962.1.2.4.20040826185059.5457';
 /** Uncompressed files with distinct SOP Instance UIDs, in four transfer syntaxes. */
 const DIRECTORY_FILES = [
   'CT_small.dcm',
@@ -105,6 +107,16 @@ async function locateStudy(pacs: Pacs, study: string): Promise<InstanceLocation[
 /** The dataset bytes (after the File Meta group) of a Part 10 file or stored object. */
 function datasetOf(bytes: Uint8Array): Buffer {
   return Buffer.from(part10Dataset(bytes).dataset);
+}
+
+/** The transfer syntax and Pixel Data value of a Part 10 file. */
+async function pixelsOf(file: string): Promise<{ transferSyntaxUid: string; pixels: Buffer }> {
+  const bytes = new Uint8Array(await readFile(file));
+  const parsed = parsePart10(bytes);
+  const at = parsed.bulk.get('7FE00010');
+  if (!at) throw new Error(`${file} has no pixel data`);
+  const pixels = Buffer.from(bytes.subarray(at.offset, at.offset + at.length));
+  return { transferSyntaxUid: parsed.transferSyntaxUid, pixels };
 }
 
 beforeAll(ensureDcmtk, 300_000);
@@ -396,6 +408,39 @@ describe('DIMSE SCP with dcmtk', () => {
     const stored = await pacs.fx.service.read(ct as InstanceLocation);
     // getscu +B writes the received dataset as is, after its own File Meta.
     expect(datasetOf(await readFile(join(out, CT_INSTANCE))).equals(datasetOf(stored))).toBe(true);
+  });
+
+  it('decodes an instance stored as JPEG 2000 for a C-GET peer that accepts only uncompressed syntaxes', async () => {
+    await using pacs = await openPacs();
+    const r = await runTool('storescu', [
+      ...pacs.call('MODALITY'),
+      '-xv',
+      join(PYDICOM, 'MR_small_jp2klossless.dcm'),
+    ]);
+    expect(r.code, r.output).toBe(0);
+    const [stored] = await locateStudy(pacs, MR_STUDY);
+    expect(stored?.transferSyntaxUid).toBe('1.2.840.10008.1.2.4.90');
+    const out = join(pacs.scratch, 'get-native');
+    await mkdir(out);
+    // getscu proposes the uncompressed syntaxes only unless told otherwise.
+    const get = await runTool('getscu', [
+      ...pacs.call(
+        'MODALITY',
+        '-S',
+        '-od',
+        out,
+        '-k',
+        'QueryRetrieveLevel=STUDY',
+        '-k',
+        `StudyInstanceUID=${MR_STUDY}`,
+      ),
+    ]);
+    expect(get.code, get.output).toBe(0);
+    const [file] = await readdir(out);
+    const received = await pixelsOf(join(out, file ?? ''));
+    expect(['1.2.840.10008.1.2.1', '1.2.840.10008.1.2']).toContain(received.transferSyntaxUid);
+    // Lossless: the decoded pixels are those of the uncompressed original of the same image.
+    expect(received.pixels.equals((await pixelsOf(MR_SMALL)).pixels)).toBe(true);
   });
 
   it('shows an institution that cannot see a study nothing by C-FIND, C-MOVE or C-GET', async () => {

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import dimse from 'dcmjs-dimse';
 import type { InstanceLocation } from '../service/port.ts';
-import { EXPLICIT_LE, IMPLICIT_LE, isUncompressed } from './negotiation.ts';
+import { EXPLICIT_LE, IMPLICIT_LE } from './negotiation.ts';
 import type { StoreChannel } from './sub-operations.ts';
 
 const { Scp } = dimse;
@@ -39,9 +39,10 @@ class StoreRequester extends Scp {
 const MAX_CONTEXTS = 128;
 
 /**
- * One context per (SOP class, stored transfer syntax), so every instance goes as stored; then, for
- * SOP classes stored uncompressed, one with explicit and implicit VR little endian that dcmjs-dimse can
- * transcode to if the peer refused the stored syntax (PS3.5 Annex A.1 requires implicit VR of every SCP).
+ * One context per (SOP class, stored transfer syntax), so every instance goes as stored; then, per SOP
+ * class, one with explicit and implicit VR little endian for a peer that refuses the stored syntax
+ * (PS3.5 Annex A.1 requires implicit VR of every SCP): encapsulated pixel data is decoded for it, and
+ * dcmjs-dimse converts between the uncompressed syntaxes.
  */
 export function proposedContexts(
   locations: readonly InstanceLocation[],
@@ -53,9 +54,7 @@ export function proposedContexts(
       sopClass: sopClassUid,
       syntaxes: [transferSyntaxUid],
     });
-    if (isUncompressed(transferSyntaxUid)) {
-      fallback.set(sopClassUid, { sopClass: sopClassUid, syntaxes: [EXPLICIT_LE, IMPLICIT_LE] });
-    }
+    fallback.set(sopClassUid, { sopClass: sopClassUid, syntaxes: [EXPLICIT_LE, IMPLICIT_LE] });
   }
   return [...exact.values(), ...fallback.values()].slice(0, MAX_CONTEXTS);
 }

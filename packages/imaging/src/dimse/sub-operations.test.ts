@@ -15,19 +15,23 @@ const location = (sopClassUid: string, transferSyntaxUid: string): InstanceLocat
 });
 
 describe('C-MOVE / C-GET sub-operations (PS3.4 §C.4.2.3)', () => {
-  it('proposes each stored syntax as is, plus little endian fallbacks for uncompressed ones', () => {
+  it('proposes each stored syntax as is, plus a little endian fallback per SOP class', () => {
     const contexts = proposedContexts([
       location('CT', '1.2.840.10008.1.2.1'),
       location('CT', '1.2.840.10008.1.2.1'),
       location('CT', '1.2.840.10008.1.2.4.90'),
       location('MR', '1.2.840.10008.1.2'),
+      location('XA', '1.2.840.10008.1.2.4.50'),
     ]);
     expect(contexts).toEqual([
       { sopClass: 'CT', syntaxes: ['1.2.840.10008.1.2.1'] },
       { sopClass: 'CT', syntaxes: ['1.2.840.10008.1.2.4.90'] },
       { sopClass: 'MR', syntaxes: ['1.2.840.10008.1.2'] },
+      { sopClass: 'XA', syntaxes: ['1.2.840.10008.1.2.4.50'] },
       { sopClass: 'CT', syntaxes: ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2'] },
       { sopClass: 'MR', syntaxes: ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2'] },
+      // Stored only encapsulated: decoded for a peer that accepts no compressed syntax.
+      { sopClass: 'XA', syntaxes: ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2'] },
     ]);
   });
 

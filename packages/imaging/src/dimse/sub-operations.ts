@@ -1,5 +1,7 @@
 import dimse from 'dcmjs-dimse';
+import { decompressPart10 } from '../pixels/index.ts';
 import type { ImagingService, InstanceLocation } from '../service/port.ts';
+import { isUncompressed } from './negotiation.ts';
 import { part10Dataset } from './part10.ts';
 import { RawDataset } from './raw-dataset.ts';
 import { Status, statusClass } from './status-codes.ts';
@@ -62,26 +64,45 @@ function requestFor(location: InstanceLocation, raw: RawDataset, run: SubOperati
   return request;
 }
 
+/**
+ * The request for one instance as the peer accepted it: the stored bytes, or, when the peer accepted
+ * only uncompressed syntaxes for an instance stored encapsulated, its pixel data decoded (dcmjs-dimse
+ * converts between uncompressed syntaxes itself). Undefined when the peer accepted no context for it.
+ */
+async function requestAsAccepted(
+  location: InstanceLocation,
+  run: SubOperationRun,
+): Promise<CStoreRequest | undefined> {
+  const part10 = await run.service.read(location);
+  const stored = part10Dataset(part10);
+  const request = requestFor(location, new RawDataset(stored.dataset, stored.transferSyntaxUid), run);
+  const context = run.channel.association.getAcceptedPresentationContextFromRequest(request);
+  if (!context) return undefined;
+  const accepted = context.getAcceptedTransferSyntaxUid();
+  if (accepted === stored.transferSyntaxUid || isUncompressed(stored.transferSyntaxUid)) return request;
+  const native = part10Dataset(await decompressPart10(part10));
+  return requestFor(location, new RawDataset(native.dataset, native.transferSyntaxUid), run);
+}
+
 /** Sends one instance; its C-STORE status, or FAILED when it could not be sent or answered. */
 async function storeOne(location: InstanceLocation, run: SubOperationRun): Promise<number> {
-  let raw: RawDataset;
+  let request: CStoreRequest | undefined;
   try {
-    const { transferSyntaxUid, dataset } = part10Dataset(await run.service.read(location));
-    raw = new RawDataset(dataset, transferSyntaxUid);
+    request = await requestAsAccepted(location, run);
   } catch (err) {
     run.logger.warn(
       { err, sopClass: location.sopClassUid },
-      'dimse sub-operation could not read the instance',
+      'dimse sub-operation could not read or decode the instance',
     );
     return FAILED;
   }
-  const request = requestFor(location, raw, run);
   // No context for this SOP class: dcmjs-dimse would skip the request silently and never answer.
-  if (!run.channel.association.getAcceptedPresentationContextFromRequest(request)) {
-    const fields = { sopClass: location.sopClassUid, transferSyntax: raw.getTransferSyntaxUid() };
+  if (!request) {
+    const fields = { sopClass: location.sopClassUid, transferSyntax: location.transferSyntaxUid };
     run.logger.warn(fields, 'dimse sub-operation has no accepted presentation context');
     return FAILED;
   }
+  const raw = request.getDataset() as RawDataset;
   try {
     return await new Promise<number>((resolve) => {
       let status = FAILED;

@@ -1,5 +1,6 @@
 export { bulkValue } from './bulkdata.ts';
 export { initPixelCodecs } from './codecs.ts';
+export { decompressPart10 } from './decompress.ts';
 export type { RenderedMediaType } from './encode.ts';
 export { allFrameNumbers, type ExtractedFrames, extractFrames } from './frames.ts';
 export {
