@@ -1,4 +1,4 @@
-import type { Bundle, Resource } from '@medplum/fhirtypes';
+import type { Bundle, Parameters, Resource } from '@medplum/fhirtypes';
 import type { AuditOutcome, AuditRecord, Principal } from '@yiyun/auth';
 import type { FhirRequest, FhirResponse } from '../fhir/types.ts';
 import type { Classified } from './interaction.ts';
@@ -39,7 +39,13 @@ function patientsOf(req: FhirRequest, res: FhirResponse | undefined): string[] {
     }
   }
   const body = res?.body;
-  if (body?.resourceType === 'Bundle') {
+  if (body?.resourceType === 'Parameters') {
+    // An operation's answer names its patient as a `patient` Reference parameter ($share, $unshare …).
+    for (const p of (body as Parameters).parameter ?? []) {
+      const id = p.name === 'patient' ? PATIENT_REF.exec(p.valueReference?.reference ?? '')?.[1] : undefined;
+      if (id) found.add(id);
+    }
+  } else if (body?.resourceType === 'Bundle') {
     for (const entry of (body as Bundle).entry ?? []) {
       const id = patientOf(entry.resource);
       if (id) found.add(id);

@@ -37,6 +37,7 @@ const definition: OperationDefinition = {
     { name: 'expires', use: 'in', min: 0, max: '1', type: 'dateTime' },
     { name: 'days', use: 'in', min: 0, max: '1', type: 'integer' },
     { name: 'study', use: 'out', min: 1, max: '1', type: 'Reference' },
+    { name: 'patient', use: 'out', min: 0, max: '1', type: 'Reference' },
     { name: 'studyInstanceUid', use: 'out', min: 1, max: '1', type: 'oid' },
     { name: 'organization', use: 'out', min: 1, max: '1', type: 'Reference' },
     { name: 'expires', use: 'out', min: 1, max: '1', type: 'instant' },
@@ -80,6 +81,8 @@ export async function granteeOf(body: unknown, op: string, deps: ImagingShareDep
 /** The custodian study a caller acts on: its StudyInstanceUID and the caller's institution. */
 export interface CustodianStudy {
   readonly id: string;
+  /** `Patient/{id}` the study is of (its subject), for the answer and the audit trail. */
+  readonly patient?: string;
   readonly studyUid: string;
   readonly organization: string;
   readonly actor: string;
@@ -114,7 +117,22 @@ export async function custodianStudy(
   }
   const studyUid = studyUidOfResource(study);
   if (!studyUid) throw new AppError('unprocessable', `ImagingStudy/${id} names no StudyInstanceUID`);
-  return { id, studyUid, organization, actor: principal.subject };
+  const patient = study.subject?.reference;
+  return {
+    id,
+    ...(patient?.startsWith('Patient/') ? { patient } : {}),
+    studyUid,
+    organization,
+    actor: principal.subject,
+  };
+}
+
+/** The study and its patient, as the share operations answer them (the audit record reads the patient). */
+export function studyParameters(study: CustodianStudy): ParametersParameter[] {
+  return [
+    { name: 'study', valueReference: { reference: `ImagingStudy/${study.id}` } },
+    ...(study.patient ? [{ name: 'patient', valueReference: { reference: study.patient } }] : []),
+  ];
 }
 
 /** `expires` (a dateTime, at most MAX_SHARE_DAYS ahead) or `days` (1 … MAX_SHARE_DAYS). */
@@ -169,7 +187,7 @@ export function imagingShareOperation(deps: ImagingShareDeps): OperationSpec {
       const out: Parameters = {
         resourceType: 'Parameters',
         parameter: [
-          { name: 'study', valueReference: { reference: `ImagingStudy/${study.id}` } },
+          ...studyParameters(study),
           { name: 'studyInstanceUid', valueOid: `urn:oid:${study.studyUid}` },
           { name: 'organization', valueReference: { reference: `Organization/${grantee}` } },
           { name: 'expires', valueInstant: expiresAt.toISOString() },

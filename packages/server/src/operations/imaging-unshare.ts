@@ -1,7 +1,7 @@
 import type { OperationDefinition, Parameters } from '@medplum/fhirtypes';
 import { revokeShare } from '@yiyun/imaging';
 import type { OperationSpec } from '../fhir/operations/registry.ts';
-import { custodianStudy, granteeOf, type ImagingShareDeps } from './imaging-share.ts';
+import { custodianStudy, granteeOf, type ImagingShareDeps, studyParameters } from './imaging-share.ts';
 
 const definition: OperationDefinition = {
   resourceType: 'OperationDefinition',
@@ -22,6 +22,7 @@ const definition: OperationDefinition = {
   parameter: [
     { name: 'organization', use: 'in', min: 1, max: '1', type: 'Reference' },
     { name: 'study', use: 'out', min: 1, max: '1', type: 'Reference' },
+    { name: 'patient', use: 'out', min: 0, max: '1', type: 'Reference' },
     { name: 'organization', use: 'out', min: 1, max: '1', type: 'Reference' },
     { name: 'revoked', use: 'out', min: 1, max: '1', type: 'boolean' },
   ],
@@ -47,7 +48,7 @@ export function imagingUnshareOperation(deps: ImagingShareDeps): OperationSpec {
       const out: Parameters = {
         resourceType: 'Parameters',
         parameter: [
-          { name: 'study', valueReference: { reference: `ImagingStudy/${study.id}` } },
+          ...studyParameters(study),
           { name: 'organization', valueReference: { reference: `Organization/${grantee}` } },
           { name: 'revoked', valueBoolean: revoked },
         ],

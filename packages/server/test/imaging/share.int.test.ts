@@ -129,9 +129,17 @@ describe('ImagingStudy $share / $unshare', () => {
       expires: { valueDateTime: expiresAt },
     });
     expect(shared.status, await shared.clone().text()).toBe(200);
+    const answer = (await shared.json()) as Parameters;
+    const patient = answer.parameter?.find((p) => p.name === 'patient')?.valueReference?.reference ?? '';
+    expect(patient).toMatch(/^Patient\//);
     expect(await qidoStudies(fx.origin, doctorB, uids.study)).toEqual([uids.study]);
     await fx.audit.flush();
-    const page = await fx.audit.search({ organization: 'h1', count: 200, offset: 0 });
+    // The grant is in the patient's own audit trail (who saw my records), not only the institution's.
+    const page = await fx.audit.search({
+      patient: [patient.slice('Patient/'.length)],
+      count: 200,
+      offset: 0,
+    });
     const described = page.events.map((e) => JSON.stringify(e.entity ?? []));
     expect(described.some((e) => e.includes('$share') && e.includes(`ImagingStudy/${id}`))).toBe(true);
   });
