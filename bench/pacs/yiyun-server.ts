@@ -6,11 +6,12 @@
  *   node bench/pacs/yiyun-server.ts <cipher> <replicas> <coldDir>
  */
 import { authorize } from '@yiyun/auth';
-import { startDimseListener } from '@yiyun/server';
+import { startDimseListener, tuneHeapForServing } from '@yiyun/server';
 import pino from 'pino';
 import { createAccessFixture, POLICY } from '../../packages/server/test/access/access-fixture.ts';
 
 process.env['YIYUN_TEST_STORE'] = 'postgres';
+tuneHeapForServing(); // as `yiyun serve` does
 const [cipher = 'none', replicas = '1'] = process.argv.slice(2);
 const HOSPITAL = 'bench-hospital';
 

@@ -8,4 +8,5 @@ export { startDimseListener } from './imaging/dimse-listener.ts';
 export { storageMaintenance } from './imaging/maintenance.ts';
 export { type Imaging, type ImagingConfig, openImaging } from './imaging/open-imaging.ts';
 export { createPlatform, type Platform, type PlatformConfig } from './platform.ts';
+export { tuneHeapForServing } from './runtime/heap.ts';
 export { openSecurity, type Security, type SecurityOptions } from './security.ts';

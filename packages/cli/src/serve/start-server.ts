@@ -15,6 +15,7 @@ import {
   type Security,
   startDimseListener,
   storageMaintenance,
+  tuneHeapForServing,
 } from '@yiyun/server';
 import { type Config, ConfigError, registryThresholds } from '@yiyun/server/config';
 import { openStore, type Store } from '@yiyun/store';
@@ -157,6 +158,7 @@ async function openPlatformSecurity(
 
 /** Composition root: builds every dependency once, serves, and shuts down cleanly on a signal. */
 export async function startServer(config: Config): Promise<{ close(): Promise<void> }> {
+  tuneHeapForServing();
   const logger = pino({ level: config.logLevel, base: { service: 'yiyun' } });
   const store = await openStore({
     databaseUrl: config.databaseUrl,
