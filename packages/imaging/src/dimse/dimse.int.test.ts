@@ -109,6 +109,25 @@ function datasetOf(bytes: Uint8Array): Buffer {
   return Buffer.from(part10Dataset(bytes).dataset);
 }
 
+/** C-GET of a study with dcmtk `getscu` into a new directory under the scratch one; the directory. */
+async function getStudy(pacs: Pacs, name: string, study: string, options: string[] = []): Promise<string> {
+  const out = join(pacs.scratch, name);
+  await mkdir(out);
+  const args = [
+    '-S',
+    ...options,
+    '-od',
+    out,
+    '-k',
+    'QueryRetrieveLevel=STUDY',
+    '-k',
+    `StudyInstanceUID=${study}`,
+  ];
+  const get = await runTool('getscu', pacs.call('MODALITY', ...args));
+  expect(get.code, get.output).toBe(0);
+  return out;
+}
+
 /** The transfer syntax and Pixel Data value of a Part 10 file. */
 async function pixelsOf(file: string): Promise<{ transferSyntaxUid: string; pixels: Buffer }> {
   const bytes = new Uint8Array(await readFile(file));
@@ -386,22 +405,7 @@ describe('DIMSE SCP with dcmtk', () => {
   it('sends C-GET sub-operations on the same association, byte-identical', async () => {
     await using pacs = await openPacs();
     await storeFiles(pacs, CT_SMALL, MR_SMALL);
-    const out = join(pacs.scratch, 'get');
-    await mkdir(out);
-    const get = await runTool('getscu', [
-      ...pacs.call(
-        'MODALITY',
-        '-S',
-        '+B',
-        '-od',
-        out,
-        '-k',
-        'QueryRetrieveLevel=STUDY',
-        '-k',
-        `StudyInstanceUID=${CT_STUDY}`,
-      ),
-    ]);
-    expect(get.code, get.output).toBe(0);
+    const out = await getStudy(pacs, 'get', CT_STUDY, ['+B']);
     const files = await readdir(out);
     expect(files).toEqual([CT_INSTANCE]);
     const [ct] = await locateStudy(pacs, CT_STUDY);
@@ -420,22 +424,8 @@ describe('DIMSE SCP with dcmtk', () => {
     expect(r.code, r.output).toBe(0);
     const [stored] = await locateStudy(pacs, MR_STUDY);
     expect(stored?.transferSyntaxUid).toBe('1.2.840.10008.1.2.4.90');
-    const out = join(pacs.scratch, 'get-native');
-    await mkdir(out);
     // getscu proposes the uncompressed syntaxes only unless told otherwise.
-    const get = await runTool('getscu', [
-      ...pacs.call(
-        'MODALITY',
-        '-S',
-        '-od',
-        out,
-        '-k',
-        'QueryRetrieveLevel=STUDY',
-        '-k',
-        `StudyInstanceUID=${MR_STUDY}`,
-      ),
-    ]);
-    expect(get.code, get.output).toBe(0);
+    const out = await getStudy(pacs, 'get-native', MR_STUDY);
     const [file] = await readdir(out);
     const received = await pixelsOf(join(out, file ?? ''));
     expect(['1.2.840.10008.1.2.1', '1.2.840.10008.1.2']).toContain(received.transferSyntaxUid);
