@@ -18,7 +18,7 @@ import { createKeyRing, createObjectCipher } from '../src/crypto/index.ts';
 import { parsePart10 } from '../src/dicom/index.ts';
 import { pydicomCorpus } from '../src/dicom/pydicom-files.ts';
 import { EXPECTED_REFUSALS, PYDICOM_ACCEPTED } from '../src/dicom/pydicom-reviewed.ts';
-import { parseMediaType, readMultipart } from '../src/dicomweb/index.ts';
+import { chunksOf, parseMediaType, readMultipart } from '../src/dicomweb/index.ts';
 import { dicomwebRoutes } from '../src/dicomweb/routes.ts';
 import { pydicomFile, stowBody } from '../src/dicomweb/test-harness.ts';
 import { fhirStudyRecords } from '../src/records/index.ts';
@@ -129,7 +129,9 @@ async function wadoInstance(app: Hono, uids: NonNullable<CorpusFile['uids']>): P
   expect(res.status, url).toBe(200);
   const type = parseMediaType(res.headers.get('content-type') ?? '');
   expect(type?.essence).toBe('multipart/related');
-  const parts = await readMultipart(res.body!, type!.params.get('boundary')!, { maxBytes: 64 * 1024 * 1024 });
+  const parts = await readMultipart(chunksOf(res.body!), type!.params.get('boundary')!, {
+    maxBytes: 64 * 1024 * 1024,
+  });
   return parts.map((p) => p.body);
 }
 

@@ -11,7 +11,7 @@ export {
   parseAccept,
   parseMediaType,
 } from './media-type.ts';
-export { MultipartParser, type MultipartPart, readMultipart } from './multipart-reader.ts';
+export { chunksOf, MultipartParser, type MultipartPart, readMultipart } from './multipart-reader.ts';
 export { multipartBytes, multipartStream, newBoundary, type OutgoingPart } from './multipart-writer.ts';
 export { parseQidoQuery } from './query.ts';
 export { dicomwebRoutes } from './routes.ts';

@@ -1,6 +1,12 @@
 import { AppError } from '@yiyun/fhir';
 import { describe, expect, it } from 'vitest';
-import { isValidBoundary, MultipartParser, type MultipartPart, readMultipart } from './multipart-reader.ts';
+import {
+  chunksOf,
+  isValidBoundary,
+  MultipartParser,
+  type MultipartPart,
+  readMultipart,
+} from './multipart-reader.ts';
 import { multipartBytes } from './multipart-writer.ts';
 
 const B = 'b0und4ry';
@@ -126,13 +132,15 @@ describe('MultipartParser', () => {
 
 describe('readMultipart', () => {
   const stream = (chunks: Uint8Array[], fail?: Error) =>
-    new ReadableStream<Uint8Array>({
-      start(controller) {
-        for (const c of chunks) controller.enqueue(c);
-        if (fail) controller.error(fail);
-        else controller.close();
-      },
-    });
+    chunksOf(
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (const c of chunks) controller.enqueue(c);
+          if (fail) controller.error(fail);
+          else controller.close();
+        },
+      }),
+    );
 
   it('reads a stream of chunks', async () => {
     const parts = await readMultipart(stream([enc(`--${B}\r\n\r\nab`), enc(`c\r\n--${B}--`)]), B, {
@@ -160,7 +168,9 @@ describe('readMultipart', () => {
         cancelled = true;
       },
     });
-    await expect(readMultipart(body, B, { maxBytes: 1000 })).rejects.toMatchObject({ code: 'too-large' });
+    await expect(readMultipart(chunksOf(body), B, { maxBytes: 1000 })).rejects.toMatchObject({
+      code: 'too-large',
+    });
     expect(cancelled).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { AppError } from '@yiyun/fhir';
 
 /**
@@ -231,28 +232,25 @@ export function isValidBoundary(boundary: string): boolean {
 }
 
 /**
- * Reads a whole `multipart/related` body from a stream. Throws `invalid` (malformed or truncated),
- * `too-large` (over `maxBytes`, as soon as it is exceeded) or the stream's own error (client gone);
- * the stream is cancelled on any failure so the rest of an oversized or broken upload is not read.
+ * A web `ReadableStream` as the async iterable it is on Node (the global type does not say so);
+ * leaving a `for await` over it early cancels the stream.
+ */
+export function chunksOf(stream: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> {
+  return stream as unknown as WebReadableStream<Uint8Array>;
+}
+
+/**
+ * Reads a whole `multipart/related` body from a stream of chunks (Node's request stream or a web
+ * `ReadableStream`). Throws `invalid` (malformed or truncated), `too-large` (over `maxBytes`, as soon
+ * as it is exceeded) or the stream's own error (client gone); leaving the loop early ends the
+ * stream (`return()` destroys or cancels it), so the rest of an oversized or broken upload is not read.
  */
 export async function readMultipart(
-  body: ReadableStream<Uint8Array>,
+  body: AsyncIterable<Uint8Array>,
   boundary: string,
   options: MultipartReadOptions,
 ): Promise<MultipartPart[]> {
   const parser = new MultipartParser(boundary, options);
-  const reader = body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      parser.push(value);
-    }
-  } catch (err) {
-    await reader.cancel().catch(() => {});
-    throw err;
-  } finally {
-    reader.releaseLock();
-  }
+  for await (const chunk of body) parser.push(chunk);
   return parser.end();
 }

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { AppError } from '@yiyun/fhir';
 import type { Database } from '@yiyun/store';
 import type { ParsedInstance } from '../dicom/port.ts';
 import { indexRecord } from '../index/record.ts';
 import type { KnownInstance, StoreState, StoreStateQuery } from '../index/store-state.ts';
 import { type StudyState, type UpsertResult, upsertInstance } from '../index/upsert.ts';
+import { sha256InPool } from '../storage/placement.ts';
 import { type ImagingCaller, type StoreOptions, type StoreResult, WARNING_NONCONFORMANT } from './port.ts';
 import type { StudyRecords } from './records-port.ts';
 import { type StagedImage, type StagingImageStore, stageImage } from './staged-image.ts';
@@ -90,11 +90,11 @@ export async function storeInstance(
       'conflict',
       `The instance belongs to study ${parsed.studyUid}, not ${options.expectedStudy}`,
     );
-  // The round trip for the study's state runs while the digest is computed.
+  // The round trip for the study's state runs while the digest is computed in the thread pool.
   const state = deps.readState({ studyUid: parsed.studyUid, sopUid: parsed.sopInstanceUid });
   state.catch(() => {}); // awaited below
   await flushQueries();
-  const digest = createHash('sha256').update(part10).digest();
+  const digest = await sha256InPool(part10);
   const { study, known } = await state;
   precheck(parsed, organization, study, known);
   if (study && known && digest.equals(Buffer.from(known.digest))) {

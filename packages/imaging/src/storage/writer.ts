@@ -3,7 +3,7 @@ import { assertValidKey } from '../blob/key.ts';
 import type { CatalogEntry, CatalogRow } from './catalog.ts';
 import { addGarbage } from './catalog-jobs.ts';
 import type { StoreContext } from './context.ts';
-import { placeCopies, sha256, versionedBlobKey } from './placement.ts';
+import { placeCopies, sha256InPool, versionedBlobKey } from './placement.ts';
 import type { ImageObjectMeta, WriteReceipt } from './port.ts';
 
 /** An object whose copies are durable but whose catalog row is not written yet. */
@@ -30,6 +30,8 @@ export async function placeObject(
   const blobKey = versionedBlobKey(key);
   assertValidKey(blobKey);
   const sealed = await ctx.cipher.seal(body);
+  const digesting = sha256InPool(sealed.stored); // while the copies are written
+  digesting.catch(() => {}); // awaited below
   const placed = await placeCopies(ctx.backends, {
     blobKey,
     body: sealed.stored,
@@ -49,7 +51,7 @@ export async function placeObject(
     blobKey,
     plainSize: body.length,
     storedSize: sealed.stored.length,
-    sha256: sha256(sealed.stored),
+    sha256: await digesting,
     wrapped: sealed.key,
     copies,
     tier: 'hot',
