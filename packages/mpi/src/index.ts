@@ -21,6 +21,7 @@ export { type FieldEvidence, type PairScore, scorePair } from './match/score.ts'
 export { createHanConverter, type HanConverter } from './normalize/han.ts';
 export { HEALTH_CARD_SYSTEM, type MatchRecord, type RecordFlag, toMatchRecord } from './normalize/record.ts';
 export { readResidentId, upgradeLegacyId } from './normalize/resident-id.ts';
+export { type FindKind, type FoundRecord, queryAsPatient } from './registry/find.ts';
 export {
   acceptReview,
   isPerson,
@@ -35,7 +36,7 @@ export {
   resolvePerson,
   unmergePerson,
 } from './registry/persons.ts';
-export { personMembers } from './registry/queries.ts';
+export { personMembers, storedRecords } from './registry/queries.ts';
 export {
   type DrainReport,
   type MatchCandidate,

@@ -115,7 +115,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       repo: deps.store.repository(authorization.scope),
       authorization,
       interceptor: accessInterceptor({ authorization, origin, ...(auth.audit ? { audit: auth.audit } : {}) }),
-      ...(auth.audit ? { auditEvents: auth.audit } : {}),
+      ...(auth.audit
+        ? {
+            auditEvents: auth.audit,
+            directory: deps.store.repository({ kind: 'restricted', nonPatientData: true }),
+          }
+        : {}),
     };
   };
   app.route('/', fhirRoutes(perRequest));

@@ -10,3 +10,4 @@ export { type Imaging, type ImagingConfig, openImaging } from './imaging/open-im
 export { createPlatform, type Platform, type PlatformConfig } from './platform.ts';
 export { tuneHeapForServing } from './runtime/heap.ts';
 export { openSecurity, type Security, type SecurityOptions } from './security.ts';
+export { ensureWebClient, WEB_CLIENT_ID } from './web/web-client.ts';

@@ -1,9 +1,19 @@
 import { decode } from 'fast-png';
 import type { Locator, Page } from 'playwright-core';
 
-/** Sign-in (issue #7) leaves the token in sessionStorage; it is there before the app's first script. */
+/**
+ * A tab already signed in with `token` (obtained through the real authorization-code flow): the
+ * session the portal's sign-in leaves in sessionStorage, there before the app's first script. The
+ * sign-in itself is driven through the provider's pages in portal.e2e.test.ts.
+ */
 export async function signedInPage(page: Page, token: string): Promise<Page> {
-  await page.addInitScript((value) => sessionStorage.setItem('yiyun.token', value), token);
+  await page.addInitScript((value) => {
+    sessionStorage.setItem(
+      'yiyun.session',
+      JSON.stringify({ accessToken: value, expiresAt: Date.now() + 600_000 }),
+    );
+    sessionStorage.setItem('yiyun.token', value);
+  }, token);
   return page;
 }
 

@@ -197,13 +197,14 @@ describe('DICOM viewer in Chromium on the real platform', () => {
     expect(meanAbsDiff(shown.native!.gray, shown.jls!.gray)).toBeLessThan(0.5);
   });
 
-  it('says in Chinese why a study cannot be opened without a token', async () => {
+  it('sends a visitor who is not signed in to the sign-in page, and asks DICOMweb for nothing', async () => {
     const { page } = await newTab();
+    const dicomweb: string[] = [];
+    page.on('request', (r) => r.url().includes('/dicomweb/') && dicomweb.push(r.url()));
     await page.goto(`${platform.origin}/app/#/viewer?study=${CT_STUDY}`);
-    await expect
-      .poll(() => page.getByTestId('viewer-error').textContent(), { timeout: 30_000 })
-      .toContain('无权访问该检查');
+    await expect.poll(() => page.getByTestId('sign-in').textContent(), { timeout: 30_000 }).toContain('登录');
     await saveScreenshot(page, 'viewer-unauthorized.png');
+    expect(dicomweb).toEqual([]);
     await page.close();
   });
 

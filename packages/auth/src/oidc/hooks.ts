@@ -51,7 +51,10 @@ function requestConsentForOfflineAccess(ctx: Context): void {
 
 function securityHeaders(ctx: Context): void {
   ctx.set('x-content-type-options', 'nosniff');
-  ctx.set('referrer-policy', 'no-referrer');
+  // same-origin, not no-referrer: under no-referrer a browser sends `Origin: null` with the sign-in
+  // form's POST (Fetch §3.2.5), which the interaction routes refuse as cross-origin. Other origins
+  // still get no Referer (no authorization codes or interaction ids leak).
+  ctx.set('referrer-policy', 'same-origin');
   ctx.set('x-frame-options', 'DENY');
   if (ctx.response.is('html') && !ctx.response.get('content-security-policy')) {
     ctx.set(

@@ -9,6 +9,7 @@ import { openHealthCards, ResidentRegistry } from '@yiyun/mpi';
 import {
   createNodeListener,
   createPlatform,
+  ensureWebClient,
   type Imaging,
   openImaging,
   openSecurity,
@@ -153,6 +154,7 @@ async function openPlatformSecurity(
     },
   });
   if (config.bootstrapClient) await ensureBootstrapClient(security.idp, config.bootstrapClient);
+  await ensureWebClient(security.idp, config.baseUrl);
   return security;
 }
 

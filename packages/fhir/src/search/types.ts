@@ -258,7 +258,15 @@ export interface SearchRequest {
   readonly summary?: 'true' | 'text' | 'data' | 'count' | 'false';
   readonly elements?: readonly string[];
   /** `Patient/123/Observation`: restrict to the compartment of that resource. */
-  readonly compartment?: { readonly type: string; readonly id: string };
+  readonly compartment?: {
+    readonly type: string;
+    readonly id: string;
+    /**
+     * The focal resources when `id` stands for several: a regional person's Patient records, each
+     * institution's own (set by the resident registry, never parsed from a URL).
+     */
+    readonly members?: readonly string[];
+  };
   /** Parameters that were not understood (ignored with a warning unless handling=strict). */
   readonly unknown: readonly string[];
 }

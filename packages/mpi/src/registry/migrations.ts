@@ -85,4 +85,13 @@ create table mpi_name_frequency (key text primary key, n int8 not null);
 create table mpi_model (id int primary key, model jsonb not null, trained_at timestamptz not null default now());
 `,
   },
+  {
+    version: 2,
+    name: 'find-by-name',
+    // The search box (Patient/$find-resident): names in characters and in pinyin/Latin forms.
+    up: /* sql */ `
+create index mpi_record_name_han on mpi_record using gin ((features->'name'->'han'));
+create index mpi_record_name_forms on mpi_record using gin ((features->'name'->'forms'));
+`,
+  },
 ];

@@ -7,6 +7,7 @@ import { DEFAULT_MODEL, type MatchModel, upgradeModel } from '../match/model.ts'
 import type { PairScore } from '../match/score.ts';
 import { createHanConverter, type HanConverter } from '../normalize/han.ts';
 import { type MatchRecord, toMatchRecord } from '../normalize/record.ts';
+import { type FoundRecord, findRecords, queryAsPatient } from './find.ts';
 import { type BatchReport, linkBatch } from './link-batch.ts';
 import { MPI_MIGRATIONS } from './migrations.ts';
 import { blockMembers, nameFrequencies, storedRecords } from './queries.ts';
@@ -119,6 +120,16 @@ export class ResidentRegistry {
       total.removed += report.removed;
       options.onBatch?.(report);
     }
+  }
+
+  /**
+   * The records a search box's text names (`queryAsPatient`: an ID or health card number, a phone
+   * number, a name), grouped by nothing: each with its person. Undefined when the text names no one.
+   */
+  async find(text: string, limit = 200): Promise<FoundRecord[] | undefined> {
+    const query = queryAsPatient(text);
+    if (!query) return undefined;
+    return findRecords(this.#q, query.kind, this.normalise({ ...query.patient, id: '$find' }), limit);
   }
 
   /** Scores a demographic query against the registry (PDQm `$match`), best first. */

@@ -70,6 +70,11 @@ export interface FhirContext {
   readonly interceptor?: FhirInterceptor;
   /** The audit trail, served as `AuditEvent` (read-only). */
   readonly auditEvents?: AuditEventSource;
+  /**
+   * Directory data only (Organization, Practitioner …), whatever the caller's own scope: to name the
+   * agents of the audit events a caller may read (a resident sees who accessed their record).
+   */
+  readonly directory?: FhirRepository;
 }
 
 /** The part of the audit log the FHIR endpoint serves. */

@@ -25,6 +25,12 @@ const definition: OperationDefinition = {
   ],
 };
 
+/**
+ * A regional record in one page: the portal draws a person's whole timeline (thousands of entries)
+ * from one `$everything` (issue #7: ≤ 2 round trips), whatever the search page limit.
+ */
+const EVERYTHING_PAGE = 5000;
+
 function intParam(query: URLSearchParams, name: string, fallback: number, max: number): number {
   const raw = query.get(name);
   if (raw === null) return fallback;
@@ -52,7 +58,7 @@ function buildRequest(id: string, query: URLSearchParams, ctx: FhirContext): Sea
       ? [{ kind: 'lastUpdated', values: [{ kind: 'date', prefix: 'ge', low: since.low, high: since.high }] }]
       : [],
     sort: [],
-    count: intParam(query, '_count', 1000, ctx.config.maxCount),
+    count: intParam(query, '_count', EVERYTHING_PAGE, Math.max(ctx.config.maxCount, EVERYTHING_PAGE)),
     offset: intParam(query, '_offset', 0, Number.MAX_SAFE_INTEGER),
     total: 'none',
     include: [],

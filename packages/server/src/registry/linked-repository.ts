@@ -71,12 +71,17 @@ export async function readGolden(
     }
   }
   if (visible.length === 0) return undefined;
+  return goldenOf(personId, visible) as StoredResource;
+}
+
+/** The golden record composed from `visible` (records the caller may read), as new as the newest. */
+export function goldenOf(personId: string, visible: readonly Patient[]): Patient {
   const updated =
     visible
       .map((p) => p.meta?.lastUpdated ?? '')
       .sort()
       .at(-1) ?? new Date().toISOString();
-  return goldenPatient(personId, visible, updated) as StoredResource;
+  return goldenPatient(personId, visible, updated);
 }
 
 /**

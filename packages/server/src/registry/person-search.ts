@@ -34,8 +34,15 @@ function expandFilter(
   }
   const values = f.values.flatMap((v): SearchValue[] => {
     const ids = v.kind === 'reference' && pointsAtPatient(f, v) ? members.get(v.targetId!) : undefined;
+    // The person's own id stays: what names the person itself (an AuditEvent of a read of the
+    // golden record, `Patient/<person>/$everything`) is found beside what names its records.
     return ids
-      ? ids.map((id) => ({ kind: 'reference', targetType: 'Patient', targetId: id, url: null }))
+      ? [
+          v,
+          ...ids.map(
+            (id): SearchValue => ({ kind: 'reference', targetType: 'Patient', targetId: id, url: null }),
+          ),
+        ]
       : [v];
   });
   return { ...f, values };
@@ -45,7 +52,9 @@ function expandFilter(
  * Search by golden person across institutions: a reference to `Patient/<person id>` (the golden
  * record) in any reference parameter stands for every source record linked to that person, so
  * `Observation?patient=<person>` returns the results filed under each institution's own record and
- * `Patient?link=Patient/<person>` returns those records. Access rules still apply to each row.
+ * `Patient?link=Patient/<person>` returns those records, and a Patient compartment of a person
+ * (`Patient/<person>/$everything`) is the compartments of its records. Access rules still apply
+ * to each row.
  */
 export async function expandPersonReferences(
   registry: ResidentRegistry,
@@ -53,8 +62,16 @@ export async function expandPersonReferences(
 ): Promise<SearchRequest> {
   const candidates = new Set<string>();
   personCandidates(request.filters, candidates);
+  const compartment = request.compartment?.type === 'Patient' ? request.compartment : undefined;
+  if (compartment) candidates.add(compartment.id);
   if (candidates.size === 0) return request;
   const members = await personMembers(registry.queryable, [...candidates]);
   if (members.size === 0) return request;
-  return { ...request, filters: request.filters.map((f) => expandFilter(f, members, request.resourceType)) };
+  const focal = compartment ? members.get(compartment.id) : undefined;
+  return {
+    ...request,
+    filters: request.filters.map((f) => expandFilter(f, members, request.resourceType)),
+    // Patient/<person>/$everything: the compartments of all the person's records.
+    ...(compartment && focal ? { compartment: { ...compartment, members: focal } } : {}),
+  };
 }

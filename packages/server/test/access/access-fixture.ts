@@ -16,6 +16,7 @@ import pino from 'pino';
 import {
   createNodeListener,
   createPlatform,
+  ensureWebClient,
   type Imaging,
   type ImagingConfig,
   openImaging,
@@ -35,6 +36,8 @@ export interface AccessFixture extends AsyncDisposable {
   readonly registry: ResidentRegistry;
   /** The cloud PACS (DICOMweb at `${origin}/dicomweb`), when asked for with `imaging`. */
   readonly imaging?: Imaging;
+  /** Creates an account (password `PASSWORD` of oidc-fixture) and returns its id. */
+  createAccount(user: NewUser): Promise<string>;
   /** Signs a new account in through the authorization-code flow and returns its access token. */
   userToken(user: {
     username: string;
@@ -46,6 +49,15 @@ export interface AccessFixture extends AsyncDisposable {
   /** A client-credentials token for a system client. */
   systemToken(clientId: string, options?: { organization?: string; scope?: string }): Promise<string>;
   fhir(path: string, token: string | undefined, init?: RequestInit): Promise<Response>;
+}
+
+interface NewUser {
+  readonly username: string;
+  readonly roles: readonly Role[];
+  readonly organization?: string;
+  readonly patient?: string;
+  readonly practitioner?: string;
+  readonly displayName?: string;
 }
 
 export const POLICY: AccessPolicyConfig = { careWindowDays: 90, defaultShare: true, breakGlassMinutes: 30 };
@@ -114,6 +126,20 @@ export async function createAccessFixture(options: AccessFixtureOptions = {}): P
     'openid fhirUser user/*.cruds patient/*.cruds launch/patient',
     true,
   );
+  if (options.webDir) await ensureWebClient(idp, origin);
+  const createAccount = async (user: NewUser) =>
+    (
+      await accounts.create({
+        username: user.username,
+        password: PASSWORD,
+        kind: user.roles.includes('resident') ? 'resident' : 'staff',
+        displayName: user.displayName ?? '测试',
+        roles: user.roles,
+        ...(user.organization ? { organization: user.organization } : {}),
+        ...(user.patient ? { patient: user.patient } : {}),
+        ...(user.practitioner ? { practitioner: user.practitioner } : {}),
+      })
+    ).id;
   const fixture: AccessFixture = {
     origin,
     fhirBase,
@@ -123,23 +149,16 @@ export async function createAccessFixture(options: AccessFixtureOptions = {}): P
     platform,
     registry,
     ...(imaging ? { imaging } : {}),
+    createAccount,
     async userToken(user) {
-      const account = await accounts.create({
-        username: user.username,
-        password: PASSWORD,
-        kind: user.roles.includes('resident') ? 'resident' : 'staff',
-        displayName: '测试',
-        roles: user.roles,
-        ...(user.organization ? { organization: user.organization } : {}),
-        ...(user.patient ? { patient: user.patient } : {}),
-      });
+      const accountId = await createAccount(user);
       const { tokens } = await signIn({ origin, fhirBase } as unknown as OidcFixture, {
         clientId: 'portal',
         scope: user.scope ?? 'openid fhirUser user/*.cruds',
         username: user.username,
         browser: new Browser(),
       });
-      return { token: tokens.access_token, accountId: account.id };
+      return { token: tokens.access_token, accountId };
     },
     async systemToken(clientId, options = {}) {
       const secret = randomBytes(32).toString('base64url');

@@ -181,7 +181,7 @@ describe('sign-in page', () => {
     expect(zh).toContain('<label for="password">密码</label>');
     expect(zh).not.toMatch(/<script|https?:\/\/(?!127\.0\.0\.1)/);
     expect(start.res.headers.get('x-frame-options')).toBe('DENY');
-    expect(start.res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(start.res.headers.get('referrer-policy')).toBe('same-origin');
     expect(start.res.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
     expect(start.res.headers.get('content-security-policy')).not.toMatch(/script-src/);
     const en = await (await browser.get(`${start.url}?lang=en`)).text();

@@ -78,3 +78,23 @@ it("lists a person's records by Patient.link", async () => {
 it('still applies access rules to each record', async () => {
   expect(await ids(`Observation?patient=Patient/${person}`, h1)).toEqual(['obs-a']);
 });
+
+it("a person's $everything is every institution's compartment, as far as the caller may see", async () => {
+  const everything = async (token: string) => {
+    const res = await fx.fhir(`Patient/${person}/$everything`, token);
+    expect(res.status).toBe(200);
+    const bundle = (await res.json()) as Bundle;
+    return (bundle.entry ?? [])
+      .filter((e) => e.search?.mode === 'match')
+      .map((e) => `${e.resource?.resourceType}/${e.resource?.id}`)
+      .sort();
+  };
+  expect(await everything(system)).toEqual([
+    'Observation/obs-a',
+    'Observation/obs-b',
+    'Patient/a',
+    'Patient/b',
+  ]);
+  expect(await everything(h1)).toEqual(['Observation/obs-a', 'Patient/a']);
+  expect(await ids(`Patient/a/$everything`, system)).toEqual(['a', 'h1', 'obs-a']);
+});

@@ -49,20 +49,21 @@ function compartmentClause(request: SearchRequest, scope: FilterScope): string |
     for (const code of compartmentParams(compartment.type, type)) keys.push(paramKey(type, code));
   }
   const p = scope.params;
-  const id = p.add(compartment.id, 'text');
+  const members = compartment.members;
+  const id = members ? `any(${p.add(members, 'text[]')})` : p.add(compartment.id, 'text');
   const type = p.add(compartment.type, 'text');
   // The compartment's own resource joins as a second branch of one IN list: an OR beside the
   // sub-select would stop the planner from using it as a semi-join (measured: 42 ms → 0.5 ms).
-  const members: string[] = [];
+  const branches: string[] = [];
   if (keys.length > 0) {
-    members.push(
+    branches.push(
       `select s.rid from sp_reference s where s.target_id = ${id} and s.target_type = ${type} and s.param = any(${p.add(keys, 'int4[]')})`,
     );
   }
   if (scope.types.includes(compartment.type)) {
-    members.push(`select o.rid from resource o where o.type = ${type} and o.id = ${id}`);
+    branches.push(`select o.rid from resource o where o.type = ${type} and o.id = ${id}`);
   }
-  return members.length ? `r.rid in (${members.join(' union all ')})` : 'false';
+  return branches.length ? `r.rid in (${branches.join(' union all ')})` : 'false';
 }
 
 /** Compiles a parsed search request into SQL over `resource r`. */

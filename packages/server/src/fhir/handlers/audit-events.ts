@@ -1,4 +1,4 @@
-import type { Bundle, BundleLink } from '@medplum/fhirtypes';
+import type { AuditEvent, Bundle, BundleEntry, BundleLink, Patient } from '@medplum/fhirtypes';
 import { AppError, type SearchRequest } from '@yiyun/fhir';
 import { parseCount, parseOffset } from '../http/paging.ts';
 import type { FhirContext, FhirRequest, FhirResponse } from '../types.ts';
@@ -24,11 +24,52 @@ async function auditScope(ctx: FhirContext): Promise<{ organization?: string; pa
   if (!authz || authz.reviewScope === 'all') return {};
   if (authz.reviewScope === 'organization') return { organization: authz.principal.organization ?? '' };
   if (authz.principal.roles.includes('resident')) {
-    // Every Patient record of the resident's person, at any institution (the access scope finds them).
+    // Every Patient record of the resident's person, at any institution (the access scope finds
+    // them), and the person itself (events of reads of the golden record name it).
     const own = await ctx.repo.search(OWN_PATIENTS);
-    return { patients: own.matches.map((p) => p.id) };
+    const persons = own.matches.flatMap((p) =>
+      ((p as Patient).link ?? []).flatMap((l) => {
+        const id = l.type === 'refer' ? PATIENT.exec(l.other?.reference ?? '')?.[1] : undefined;
+        return id ? [id] : [];
+      }),
+    );
+    return { patients: [...new Set([...own.matches.map((p) => p.id), ...persons])] };
   }
   throw new AppError('forbidden', 'Only administrators and the resident concerned may read the audit trail');
+}
+
+const AGENT_TYPES = ['Practitioner', 'PractitionerRole', 'Organization'];
+
+/**
+ * `_include=AuditEvent:agent`: the directory entries (practitioners, institutions) that name the
+ * events' agents, so a resident's "who accessed my record" says 厦门市第一医院 · 王芳, not ids.
+ */
+async function agentEntries(ctx: FhirContext, events: readonly AuditEvent[]): Promise<BundleEntry[]> {
+  if (!ctx.directory) return [];
+  const refs = new Set(events.flatMap((e) => e.agent.map((a) => a.who?.reference ?? '')));
+  const entries: BundleEntry[] = [];
+  for (const type of AGENT_TYPES) {
+    const ids = [...refs].filter((r) => r.startsWith(`${type}/`)).map((r) => r.slice(type.length + 1));
+    if (ids.length === 0) continue;
+    const found = await ctx.directory.search({
+      resourceType: type,
+      filters: [{ kind: 'id', ids }],
+      sort: [],
+      count: ids.length,
+      offset: 0,
+      total: 'none',
+      include: [],
+      revinclude: [],
+      unknown: [],
+    });
+    for (const r of found.matches)
+      entries.push({
+        fullUrl: `${ctx.config.baseUrl}/${type}/${r.id}`,
+        resource: r,
+        search: { mode: 'include' },
+      });
+  }
+  return entries;
 }
 
 function dateBounds(query: URLSearchParams): { since?: Date; before?: Date } {
@@ -46,7 +87,8 @@ function dateBounds(query: URLSearchParams): { since?: Date; before?: Date } {
 
 /**
  * `AuditEvent` read and search, served from the append-only audit log (IHE BALP events). Search
- * parameters: `patient`, `agent`, `date` (ge/lt), `outcome`, `_count`, `_offset`. Read-only: the
+ * parameters: `patient`, `agent`, `date` (ge/lt), `outcome`, `_count`, `_offset`, and
+ * `_include=AuditEvent:agent` (the practitioners and institutions acting). Read-only: the
  * trail is written by the platform alone.
  */
 export async function auditEvents(req: FhirRequest, ctx: FhirContext): Promise<FhirResponse> {
@@ -101,11 +143,16 @@ export async function auditEvents(req: FhirRequest, ctx: FhirContext): Promise<F
     type: 'searchset',
     total: page.total,
     link,
-    entry: page.events.map((e) => ({
-      fullUrl: `${ctx.config.baseUrl}/AuditEvent/${e.id}`,
-      resource: e,
-      search: { mode: 'match' },
-    })),
+    entry: [
+      ...page.events.map((e) => ({
+        fullUrl: `${ctx.config.baseUrl}/AuditEvent/${e.id}`,
+        resource: e,
+        search: { mode: 'match' as const },
+      })),
+      ...(req.query.getAll('_include').includes('AuditEvent:agent')
+        ? await agentEntries(ctx, page.events)
+        : []),
+    ],
   };
   return { status: 200, body: bundle };
 }

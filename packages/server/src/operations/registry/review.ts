@@ -4,8 +4,10 @@ import {
   acceptReview,
   type FieldEvidence,
   listReviews,
+  type MatchRecord,
   type ResidentRegistry,
   rejectReview,
+  storedRecords,
 } from '@yiyun/mpi';
 import type { Database } from '@yiyun/store';
 import type { OperationSpec } from '../../fhir/operations/registry.ts';
@@ -40,6 +42,34 @@ function evidenceParts(evidence: readonly FieldEvidence[]): ParametersParameter[
     }));
 }
 
+/** Keeps the first 4 and last 4 characters (ID numbers) or the first 3 and last 4 (mobiles). */
+function masked(value: string, head: number): string {
+  return value.length <= head + 4
+    ? '*'.repeat(value.length)
+    : `${value.slice(0, head)}${'*'.repeat(value.length - head - 4)}${value.slice(-4)}`;
+}
+
+/**
+ * What the steward compares side by side, from the registry's own normalised copy of each record
+ * (the steward reads no clinical data): name, birth date, sex, institution, and the ID number and
+ * phone masked (the evidence says whether they agree).
+ */
+function recordFacts(name: string, record: MatchRecord | undefined): ParametersParameter {
+  const part: ParametersParameter[] = [];
+  const add = (n: string, value: string | null | undefined) => {
+    if (value) part.push({ name: n, valueString: value });
+  };
+  if (record) {
+    add('name', record.name?.han[0] ?? record.name?.forms[0]);
+    add('birthDate', record.birthDate);
+    add('gender', record.gender);
+    add('custodian', record.custodian);
+    add('residentId', record.residentId ? masked(record.residentId, 4) : null);
+    add('phone', record.phones[0] ? masked(record.phones[0], 3) : null);
+  }
+  return { name, part };
+}
+
 /** `$mpi-review-queue`: possible matches awaiting a decision, most likely first, with per-field evidence. */
 export function reviewQueueOperation(registry: ResidentRegistry): OperationSpec {
   return {
@@ -60,6 +90,10 @@ export function reviewQueueOperation(registry: ResidentRegistry): OperationSpec 
       const count = Math.min(200, Math.max(1, Number(q.get('_count') ?? 50) || 50));
       const offset = Math.max(0, Number(q.get('_offset') ?? 0) || 0);
       const { items, total } = await listReviews(registry.queryable, { status, count, offset });
+      const records = await storedRecords(
+        registry.queryable,
+        items.flatMap((i) => [i.patientId, i.candidatePatientId]),
+      );
       const body: Parameters = {
         resourceType: 'Parameters',
         parameter: [
@@ -75,6 +109,8 @@ export function reviewQueueOperation(registry: ResidentRegistry): OperationSpec 
               { name: 'weight', valueDecimal: i.weight },
               { name: 'status', valueCode: i.status },
               { name: 'created', valueInstant: i.createdAt },
+              recordFacts('patientFacts', records.get(i.patientId)?.record),
+              recordFacts('candidateFacts', records.get(i.candidatePatientId)?.record),
               ...evidenceParts(i.evidence as FieldEvidence[]),
             ],
           })),

@@ -1,0 +1,127 @@
+import { Alert, Badge, Button, Group, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useApi, useLoad } from '../api/fhir.tsx';
+import {
+  type AuditEventLike,
+  accessLine,
+  actionText,
+  agentText,
+  directoryNames,
+} from '../portal/access-text.tsx';
+import { PageLoading } from '../shell/page-loading.tsx';
+
+interface Filters {
+  readonly since: string;
+  readonly patient: string;
+  readonly agent: string;
+}
+
+function query(f: Filters): string {
+  const q = new URLSearchParams({ _sort: '-date', _count: '100', _include: 'AuditEvent:agent' });
+  if (f.since) q.set('date', `ge${f.since}`);
+  if (f.patient) q.set('patient', f.patient.includes('/') ? f.patient : `Patient/${f.patient}`);
+  if (f.agent) q.set('agent', f.agent);
+  return `AuditEvent?${q}`;
+}
+
+/** 审计日志: the hash-chained audit trail, newest first, filtered by date, resident and agent. */
+export default function AuditPage() {
+  const { t, i18n } = useTranslation();
+  const api = useApi();
+  const [draft, setDraft] = useState<Filters>({ since: '', patient: '', agent: '' });
+  const [filters, setFilters] = useState<Filters>(draft);
+  const [state] = useLoad(async () => {
+    const bundle = await api<{
+      entry?: { resource?: { resourceType: string; id?: string; name?: unknown } }[];
+    }>(query(filters));
+    const resources = (bundle.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
+    const names = directoryNames(resources.filter((r) => r.resourceType !== 'AuditEvent'));
+    return resources
+      .filter((r) => r.resourceType === 'AuditEvent')
+      .map((e) => ({
+        line: accessLine(e as AuditEventLike, names),
+        event: e as AuditEventLike & { meta?: { tag?: { code?: string }[] } },
+      }));
+  }, [filters]);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setFilters(draft);
+  };
+  return (
+    <Stack gap="md">
+      <Title order={2}>{t('audit.title')}</Title>
+      <form onSubmit={submit}>
+        <Group align="flex-end" wrap="wrap">
+          <TextInput
+            type="date"
+            label={t('audit.since')}
+            value={draft.since}
+            onChange={(e) => setDraft({ ...draft, since: e.currentTarget.value })}
+          />
+          <TextInput
+            label={t('audit.patient')}
+            value={draft.patient}
+            onChange={(e) => setDraft({ ...draft, patient: e.currentTarget.value })}
+          />
+          <TextInput
+            label={t('audit.agent')}
+            value={draft.agent}
+            onChange={(e) => setDraft({ ...draft, agent: e.currentTarget.value })}
+          />
+          <Button type="submit">{t('audit.apply')}</Button>
+        </Group>
+      </form>
+      {state.status === 'loading' && <PageLoading />}
+      {state.status === 'error' && <Alert color="red">{state.error.message}</Alert>}
+      {state.status === 'ready' && (
+        <Paper withBorder style={{ overflowX: 'auto' }}>
+          <Table striped data-testid="audit-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('access.when')}</Table.Th>
+                <Table.Th>{t('access.who')}</Table.Th>
+                <Table.Th>{t('access.what')}</Table.Th>
+                <Table.Th>{t('audit.outcome')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {state.value.map(({ line, event }) => (
+                <Table.Tr key={line.id}>
+                  <Table.Td>
+                    <Text size="sm">
+                      {line.when ? new Date(line.when).toLocaleString(i18n.language, { hour12: false }) : ''}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{agentText(line, t)}</Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">
+                      {actionText(line, t)}{' '}
+                      {line.emergency && (
+                        <Badge color="red" size="sm">
+                          {t('access.emergency')}
+                        </Badge>
+                      )}
+                      {event.meta?.tag?.some((tag) => tag.code === 'review-required') && (
+                        <Badge color="orange" size="sm">
+                          {t('audit.reviewRequired')}
+                        </Badge>
+                      )}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Badge color={line.failed ? 'gray' : 'teal'} size="sm">
+                      {line.failed ? t('access.refused') : t('audit.success')}
+                    </Badge>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Paper>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { navFor } from './nav.tsx';
+
+describe('role-aware navigation', () => {
+  it('gives each role its own pages, and nobody another role’s', () => {
+    const paths = (roles: string[]) => navFor(roles).map((i) => i.path);
+    expect(paths(['clinician'])).toEqual(['/find']);
+    expect(paths(['resident'])).toEqual(['/me', '/me/access', '/me/consent']);
+    expect(paths(['platform-admin'])).toEqual(['/console/review', '/console/audit', '/console/storage']);
+    expect(paths(['institution-admin'])).toEqual(['/console/audit', '/console/storage']);
+    expect(paths(['public-health-analyst'])).toEqual(['/analyst']);
+    expect(paths([])).toEqual([]);
+  });
+});
