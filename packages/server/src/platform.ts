@@ -19,6 +19,7 @@ import type { AppEnv } from './http/env.ts';
 import { mountDicomweb } from './imaging/dicomweb-mount.ts';
 import type { Imaging } from './imaging/open-imaging.ts';
 import { mountStorageStatus } from './imaging/storage-status.ts';
+import { auditVerifyOperation } from './operations/audit-verify.ts';
 import { breakTheGlassOperation } from './operations/break-the-glass.ts';
 import { breakTheGlassReviewOperation } from './operations/break-the-glass-review.ts';
 import { everythingOperation } from './operations/everything.ts';
@@ -117,6 +118,7 @@ export function createPlatform(deps: {
         ? [breakTheGlass(store, auth), breakTheGlassReviewOperation({ grants: store.breakGlass })]
         : []),
       ...(deps.imaging ? shareOperations(store) : []),
+      ...(auth?.audit ? [auditVerifyOperation(auth.audit)] : []),
     ],
     ...(auth ? { auth } : {}),
   });

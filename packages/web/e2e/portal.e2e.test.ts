@@ -143,6 +143,14 @@ describe('the portal in Chromium on the real platform', () => {
       expect(text).not.toContain(ZHANG.id);
     }
     await shot(page, 'portal-find.png', true);
+    // Sign-out ends the provider's session too (RP-initiated logout), then shows the sign-in page.
+    await page.getByTestId('sign-out').click();
+    await page.waitForURL(/\/oauth2\/logout/, { timeout: 30_000 });
+    await page.locator('button[type=submit]').first().click();
+    await page.getByTestId('sign-in').waitFor({ timeout: 30_000 });
+    expect(await page.evaluate(() => sessionStorage.getItem('yiyun.session'))).toBeNull();
+    await page.getByTestId('sign-in').click();
+    await page.waitForURL(/\/oauth2\/interaction\//, { timeout: 30_000 }); // asked to sign in again
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -255,6 +263,10 @@ describe('the portal in Chromium on the real platform', () => {
     await expect.poll(() => page.getByTestId('review-item').count(), { timeout: 30_000 }).toBe(before - 1);
     await page.goto(`${region.origin}/app/#/console/audit`);
     await page.getByTestId('audit-table').waitFor({ timeout: 30_000 });
+    await region.fixture.audit.seal();
+    await page.getByTestId('audit-verify').click();
+    await page.getByTestId('audit-chain').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('audit-chain').getAttribute('data-ok')).toBe('true');
     await shot(page, 'portal-audit.png');
     expect(errors).toEqual([]);
     await page.close();

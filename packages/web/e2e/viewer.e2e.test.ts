@@ -183,6 +183,13 @@ describe('DICOM viewer in Chromium on the real platform', () => {
       const { page, pageErrors } = await newTab(platform.clinician.token);
       const dicomweb = recordDicomweb(page, platform.clinician.token);
       const { viewport, firstImageMs } = await openViewer(page, platform.origin, file.study);
+      // Playwright reports the exchange asynchronously: on a loaded machine the image can be on
+      // screen before the frame's response event has reached the test.
+      await expect
+        .poll(async () => (await dicomweb.settled()).some((r) => r.url.endsWith('/frames/1')), {
+          timeout: 10_000,
+        })
+        .toBe(true);
       const frame = (await dicomweb.settled()).find((r) => r.url.endsWith('/frames/1'));
       // Frames come as stored (the loader asks `transfer-syntax=*`): the browser decodes them.
       expect(frame?.contentType).toContain(`transfer-syntax=${TRANSFER_SYNTAX[variant]};`);

@@ -9,6 +9,7 @@ import type {
   Condition,
   Consent,
   Encounter,
+  Parameters as FhirParameters,
   Observation,
   Patient,
   Resource,
@@ -345,5 +346,20 @@ describe('authorization matrix', () => {
     });
     expect((await fx.fhir(`AuditEvent/${id}`, otherAdmin.token)).status).toBe(404);
     expect((await fx.fhir('AuditEvent', callers['clinician']!.token)).status).toBe(403);
+  });
+
+  it('$audit-verify: the operator sees the chain intact; nobody else may run it', async () => {
+    await fx.audit.flush();
+    await fx.audit.seal();
+    const res = await fx.fhir('$audit-verify', callers['platform-admin']!.token);
+    expect(res.status).toBe(200);
+    const out = ((await res.json()) as FhirParameters).parameter ?? [];
+    const value = (name: string) => out.find((p) => p.name === name);
+    expect(value('ok')?.valueBoolean).toBe(true);
+    expect(value('sealedEvents')?.valueInteger).toBeGreaterThan(0);
+    expect(value('problemCount')?.valueInteger).toBe(0);
+    expect(value('head')?.valueString).toMatch(/^\d+:/);
+    for (const who of ['institution-admin', 'clinician', 'resident'])
+      expect((await fx.fhir('$audit-verify', callers[who]!.token)).status, who).toBe(403);
   });
 });

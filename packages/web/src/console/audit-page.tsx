@@ -2,6 +2,7 @@ import { Alert, Badge, Button, Group, Paper, Stack, Table, Text, TextInput, Titl
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi, useLoad } from '../api/fhir.tsx';
+import { useClaims } from '../auth/session.tsx';
 import {
   type AuditEventLike,
   accessLine,
@@ -25,10 +26,81 @@ function query(f: Filters): string {
   return `AuditEvent?${q}`;
 }
 
+interface ChainReport {
+  parameter?: {
+    name: string;
+    valueBoolean?: boolean;
+    valueInteger?: number;
+    valueString?: string;
+    valueInstant?: string;
+  }[];
+}
+
+/** The hash chain's state, checked on demand (it reads every sealed batch): the operator's button. */
+function ChainStatus() {
+  const { t } = useTranslation();
+  const api = useApi();
+  const [report, setReport] = useState<ChainReport>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const value = (name: string) => report?.parameter?.find((p) => p.name === name);
+  async function verify() {
+    setBusy(true);
+    setError(undefined);
+    try {
+      setReport(await api<ChainReport>('$audit-verify'));
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+  const ok = value('ok')?.valueBoolean;
+  return (
+    <Paper withBorder p="sm">
+      <Group justify="space-between" wrap="wrap">
+        <Text size="sm">{t('audit.chainIntro')}</Text>
+        <Button
+          size="xs"
+          variant="light"
+          onClick={() => void verify()}
+          loading={busy}
+          data-testid="audit-verify"
+        >
+          {t('audit.verify')}
+        </Button>
+      </Group>
+      {error && (
+        <Alert color="red" mt="xs">
+          {error}
+        </Alert>
+      )}
+      {report && (
+        <Alert color={ok ? 'teal' : 'red'} mt="xs" data-testid="audit-chain" data-ok={ok}>
+          {ok
+            ? t('audit.chainOk')
+            : t('audit.chainBroken', { problem: value('firstProblem')?.valueString ?? '' })}{' '}
+          {t('audit.chainFigures', {
+            batches: value('batches')?.valueInteger ?? 0,
+            sealed: value('sealedEvents')?.valueInteger ?? 0,
+            unsealed: value('unsealedEvents')?.valueInteger ?? 0,
+          })}
+          {value('head') && (
+            <Text size="xs" ff="monospace" mt={4}>
+              {t('audit.head')} {value('head')?.valueString}
+            </Text>
+          )}
+        </Alert>
+      )}
+    </Paper>
+  );
+}
+
 /** 审计日志: the hash-chained audit trail, newest first, filtered by date, resident and agent. */
 export default function AuditPage() {
   const { t, i18n } = useTranslation();
   const api = useApi();
+  const claims = useClaims();
   const [draft, setDraft] = useState<Filters>({ since: '', patient: '', agent: '' });
   const [filters, setFilters] = useState<Filters>(draft);
   const [state] = useLoad(async () => {
@@ -51,6 +123,7 @@ export default function AuditPage() {
   return (
     <Stack gap="md">
       <Title order={2}>{t('audit.title')}</Title>
+      {claims.roles.includes('platform-admin') && <ChainStatus />}
       <form onSubmit={submit}>
         <Group align="flex-end" wrap="wrap">
           <TextInput
