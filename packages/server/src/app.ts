@@ -1,4 +1,4 @@
-import type { AuditLog, Authorization, Principal } from '@yiyun/auth';
+import type { AccountStore, AuditLog, Authorization, Principal } from '@yiyun/auth';
 import type { SearchParamRegistry } from '@yiyun/fhir';
 import type { AccessScope, FhirRepository } from '@yiyun/store';
 import { type Context, Hono } from 'hono';
@@ -29,6 +29,8 @@ export interface AppAuth {
   verify(token: string): Promise<Principal>;
   authorize(principal: Principal): Authorization;
   readonly audit?: AuditLog;
+  /** The account directory, for the operator console's staff management. */
+  readonly accounts?: AccountStore;
 }
 
 /** Paths under the FHIR base that need no token (discovery). */

@@ -10,6 +10,7 @@ import { type HealthCardService, pgPersonDirectory, type ResidentRegistry } from
 import type { AccessScope, Store } from '@yiyun/store';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
+import { mountStaffRoutes } from './admin/staff-routes.ts';
 import { type AppAuth, createApp } from './app.ts';
 import { createBulk } from './bulk/index.ts';
 import type { JobRunner } from './bulk/job-runner.ts';
@@ -145,6 +146,7 @@ export function createPlatform(deps: {
       logger,
     });
   if (deps.imaging) mountStorageStatus(app, { images: deps.imaging.images, ...(auth ? { auth } : {}) });
+  if (auth?.accounts) mountStaffRoutes(app, { ...auth, accounts: auth.accounts });
   if (deps.webDir) mountWebApp(app, deps.webDir);
   const cards = deps.cards;
   // Public keys a clinic downloads once to verify card QR payloads offline.

@@ -82,6 +82,7 @@ export async function openSecurity(options: SecurityOptions): Promise<Security> 
       verify: (token) => idp.verifyAccessToken(token),
       authorize: (principal) => authorize(principal, options.policy),
       audit,
+      accounts,
       breakGlassMinutes: options.policy.breakGlassMinutes,
     },
     async close() {

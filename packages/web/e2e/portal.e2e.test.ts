@@ -101,8 +101,8 @@ describe('the portal in Chromium on the real platform', () => {
       familyDoctor: ['查找居民'],
       nurse: ['查找居民'],
       resident: ['我的健康档案', '谁看过我的档案', '共享设置'],
-      hospitalAdmin: ['审计日志', '影像存储'],
-      operator: ['主索引审核', '审计日志', '影像存储'],
+      hospitalAdmin: ['人员管理', '审计日志', '影像存储'],
+      operator: ['主索引审核', '人员管理', '审计日志', '影像存储'],
       analyst: ['公共卫生'],
     };
     for (const [key, account] of Object.entries(ACCOUNTS)) {
@@ -270,6 +270,49 @@ describe('the portal in Chromium on the real platform', () => {
     await shot(page, 'portal-audit.png');
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('an institution admin creates a staff account and disables it: it can no longer sign in', async () => {
+    const { page, errors } = await newTab();
+    await signIn(page, ACCOUNTS.hospitalAdmin);
+    await page.goto(`${region.origin}/app/#/console/staff`);
+    await page.getByTestId('staff-table').waitFor({ timeout: 30_000 });
+    await page.getByTestId('staff-username').fill('nurse-new');
+    await page.getByTestId('staff-name').fill('郑护士');
+    await page.getByTestId('staff-password').fill(PASSWORD);
+    await page
+      .getByRole('textbox', { name: '角色' })
+      .or(page.getByRole('combobox', { name: '角色' }))
+      .first()
+      .click({ force: true });
+    await page.getByRole('option', { name: '护士' }).click();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('staff-create').click();
+    const row = page.locator('[data-testid=staff-row][data-username=nurse-new]');
+    await row.waitFor({ timeout: 30_000 });
+    expect(await row.textContent()).toContain('郑护士');
+    // Only this institution's staff are listed.
+    const usernames = await page
+      .locator('[data-testid=staff-row]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-username')));
+    expect(usernames).toContain(ACCOUNTS.doctor.username);
+    expect(usernames).not.toContain(ACCOUNTS.familyDoctor.username);
+    await row.getByTestId('staff-toggle').click();
+    await expect.poll(() => row.textContent(), { timeout: 30_000 }).toContain('已停用');
+    await shot(page, 'portal-staff.png');
+    expect(errors).toEqual([]);
+    await page.close();
+
+    const tab = await newTab();
+    await tab.page.goto(`${region.origin}/app/`);
+    await tab.page.getByTestId('sign-in').click();
+    await tab.page.waitForURL(/\/oauth2\/interaction\//, { timeout: 30_000 });
+    await tab.page.fill('input[name=username]', 'nurse-new');
+    await tab.page.fill('input[name=password]', PASSWORD);
+    await tab.page.locator('button[type=submit]').first().click();
+    await tab.page.locator('[role=alert]').waitFor({ timeout: 30_000 });
+    expect(tab.page.url()).toContain('/oauth2/interaction/');
+    await tab.page.close();
   });
 
   it('renders a record of 2,000 entries from ≤ 2 API round trips and scrolls it without long frames', async () => {

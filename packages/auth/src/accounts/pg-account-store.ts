@@ -187,6 +187,15 @@ export class PgAccountStore implements AccountStore {
     return toAccount(row);
   }
 
+  async listStaff(options: { readonly organization?: string; readonly limit: number }): Promise<Account[]> {
+    const sql = this.#sql;
+    const rows = await sql<AccountRow[]>`
+      select ${accountColumns(sql)} from auth_account
+      where kind = 'staff' and (${options.organization ?? null}::text is null or organization = ${options.organization ?? null})
+      order by username_key limit ${options.limit}`;
+    return rows.map(toAccount);
+  }
+
   async setDisabled(id: string, disabled: boolean): Promise<void> {
     await this.#updateOne(id, this.#sql`disabled = ${disabled}`);
   }

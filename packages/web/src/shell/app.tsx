@@ -31,6 +31,7 @@ const AccessLogPage = lazy(() => import('../portal/access-log-page.tsx'));
 const ConsentPage = lazy(() => import('../portal/consent-page.tsx'));
 const ReviewQueuePage = lazy(() => import('../console/review-queue-page.tsx'));
 const AuditPage = lazy(() => import('../console/audit-page.tsx'));
+const StaffPage = lazy(() => import('../console/staff-page.tsx'));
 const StoragePage = lazy(() => import('../console/storage-page.tsx'));
 const AnalystPage = lazy(() => import('../console/analyst-page.tsx'));
 
@@ -72,6 +73,8 @@ function Page() {
       return me ? <ConsentPage patient={me} /> : <Text p="md">{t('app.noResident')}</Text>;
     case '/console/review':
       return <ReviewQueuePage />;
+    case '/console/staff':
+      return <StaffPage />;
     case '/console/audit':
       return <AuditPage />;
     case '/console/storage':

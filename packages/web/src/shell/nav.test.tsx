@@ -6,8 +6,13 @@ describe('role-aware navigation', () => {
     const paths = (roles: string[]) => navFor(roles).map((i) => i.path);
     expect(paths(['clinician'])).toEqual(['/find']);
     expect(paths(['resident'])).toEqual(['/me', '/me/access', '/me/consent']);
-    expect(paths(['platform-admin'])).toEqual(['/console/review', '/console/audit', '/console/storage']);
-    expect(paths(['institution-admin'])).toEqual(['/console/audit', '/console/storage']);
+    expect(paths(['platform-admin'])).toEqual([
+      '/console/review',
+      '/console/staff',
+      '/console/audit',
+      '/console/storage',
+    ]);
+    expect(paths(['institution-admin'])).toEqual(['/console/staff', '/console/audit', '/console/storage']);
     expect(paths(['public-health-analyst'])).toEqual(['/analyst']);
     expect(paths([])).toEqual([]);
   });

@@ -22,6 +22,7 @@ export function navFor(roles: readonly string[]): NavItem[] {
   if (roles.includes('platform-admin')) items.push({ path: '/console/review', label: 'nav.review' });
   if (has(ADMINS))
     items.push(
+      { path: '/console/staff', label: 'nav.staff' },
       { path: '/console/audit', label: 'nav.audit' },
       { path: '/console/storage', label: 'nav.storage' },
     );
