@@ -11,14 +11,24 @@ export const WEB_CLIENT_SCOPE = 'openid fhirUser profile offline_access user/*.c
  * tokens may do is still each account's roles and the access rules.
  */
 export async function ensureWebClient(idp: IdentityProvider, baseUrl: string): Promise<void> {
-  const app = `${baseUrl.replace(/\/+$/, '')}${WEB_APP_PATH}/`;
+  const apps = appUrls(baseUrl);
   await idp.registerClient({
     clientId: WEB_CLIENT_ID,
-    redirectUris: [app],
-    postLogoutRedirectUris: [app],
+    redirectUris: apps,
+    postLogoutRedirectUris: apps,
     grantTypes: ['authorization_code', 'refresh_token'],
     scope: WEB_CLIENT_SCOPE,
     trusted: true,
     name: '医云 Yiyun',
   });
+}
+
+/** The portal's address; on a loopback base both spellings (127.0.0.1 and localhost), as people type either. */
+export function appUrls(baseUrl: string): string[] {
+  const url = new URL(baseUrl);
+  const path = `${url.pathname.replace(/\/+$/, '')}${WEB_APP_PATH}/`;
+  const hosts = ['127.0.0.1', 'localhost'].includes(url.hostname)
+    ? ['127.0.0.1', 'localhost']
+    : [url.hostname];
+  return hosts.map((host) => `${url.protocol}//${host}${url.port ? `:${url.port}` : ''}${path}`);
 }

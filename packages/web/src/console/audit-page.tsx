@@ -3,13 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi, useLoad } from '../api/fhir.tsx';
 import { useClaims } from '../auth/session.tsx';
-import {
-  type AuditEventLike,
-  accessLine,
-  actionText,
-  agentText,
-  directoryNames,
-} from '../portal/access-text.tsx';
+import { actionText, agentText, auditLines } from '../portal/access-text.tsx';
 import { PageLoading } from '../shell/page-loading.tsx';
 
 interface Filters {
@@ -103,19 +97,10 @@ export default function AuditPage() {
   const claims = useClaims();
   const [draft, setDraft] = useState<Filters>({ since: '', patient: '', agent: '' });
   const [filters, setFilters] = useState<Filters>(draft);
-  const [state] = useLoad(async () => {
-    const bundle = await api<{
-      entry?: { resource?: { resourceType: string; id?: string; name?: unknown } }[];
-    }>(query(filters));
-    const resources = (bundle.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
-    const names = directoryNames(resources.filter((r) => r.resourceType !== 'AuditEvent'));
-    return resources
-      .filter((r) => r.resourceType === 'AuditEvent')
-      .map((e) => ({
-        line: accessLine(e as AuditEventLike, names),
-        event: e as AuditEventLike & { meta?: { tag?: { code?: string }[] } },
-      }));
-  }, [filters]);
+  const [state] = useLoad(
+    async () => auditLines(await api<Parameters<typeof auditLines>[0]>(query(filters))),
+    [filters],
+  );
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setFilters(draft);

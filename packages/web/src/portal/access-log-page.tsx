@@ -2,32 +2,22 @@ import { Alert, Badge, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useApi, useLoad } from '../api/fhir.tsx';
 import { PageLoading } from '../shell/page-loading.tsx';
-import {
-  type AccessLine,
-  type AuditEventLike,
-  accessLine,
-  actionText,
-  agentText,
-  directoryNames,
-} from './access-text.tsx';
-
-interface SearchBundle {
-  entry?: { resource?: AuditEventLike | { resourceType: string; id?: string; name?: unknown } }[];
-}
+import { type AccessLine, actionText, agentText, auditLines } from './access-text.tsx';
 
 /** 谁看过我的档案: the audit trail of the resident's own records, in plain language. */
 export default function AccessLogPage() {
   const { t } = useTranslation();
   const api = useApi();
-  const [state] = useLoad(async () => {
-    // The server limits a resident's search to their own records, at every institution.
-    const bundle = await api<SearchBundle>('AuditEvent?_sort=-date&_count=200&_include=AuditEvent:agent');
-    const resources = (bundle.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
-    const names = directoryNames(resources.filter((r) => r.resourceType !== 'AuditEvent') as never);
-    return resources
-      .filter((r): r is AuditEventLike => r.resourceType === 'AuditEvent')
-      .map((e) => accessLine(e, names));
-  }, []);
+  // The server limits a resident's search to their own records, at every institution.
+  const [state] = useLoad(
+    async () =>
+      auditLines(
+        await api<Parameters<typeof auditLines>[0]>(
+          'AuditEvent?_sort=-date&_count=200&_include=AuditEvent:agent',
+        ),
+      ).map((l) => l.line),
+    [],
+  );
   return (
     <Stack gap="md" maw={1000}>
       <Title order={2}>{t('access.title')}</Title>

@@ -18,6 +18,7 @@ interface Agent {
   type?: { coding?: { code?: string }[] };
 }
 export interface AuditEventLike {
+  meta?: { tag?: { code?: string }[] };
   resourceType: 'AuditEvent';
   id?: string;
   recorded?: string;
@@ -128,4 +129,15 @@ export function actionText(line: AccessLine, t: TFunction): string {
   const what =
     line.what.map((w) => t(`resource.${w}`, { defaultValue: w })).join('、') || t('access.yourRecord');
   return `${t(`access.action.${line.action}`)} ${what}`;
+}
+
+/** An audit search bundle with `_include=AuditEvent:agent`: each event in words, with the event. */
+export function auditLines(bundle: {
+  entry?: { resource?: { resourceType: string; id?: string; name?: unknown } }[];
+}): { line: AccessLine; event: AuditEventLike }[] {
+  const resources = (bundle.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
+  const names = directoryNames(resources.filter((r) => r.resourceType !== 'AuditEvent'));
+  return resources
+    .filter((r) => r.resourceType === 'AuditEvent')
+    .map((r) => ({ line: accessLine(r as AuditEventLike, names), event: r as AuditEventLike }));
 }

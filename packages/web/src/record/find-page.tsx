@@ -7,7 +7,7 @@ import { routeHref } from '../shell/hash-route.tsx';
 import { BreakGlassButton } from './break-glass.tsx';
 import { maskIdNumber, maskPhone } from './mask.tsx';
 import {
-  ageOn,
+  demographics,
   displayName,
   holdersOf,
   identifierValue,
@@ -96,8 +96,6 @@ function PersonCard({ person }: { person: AnyResource }) {
   const { t } = useTranslation();
   const id = identifierValue(person, RESIDENT_ID_SYSTEM);
   const phone = phoneOf(person);
-  const age = ageOn(person['birthDate'] as string | undefined);
-  const gender = person['gender'] as string | undefined;
   return (
     <Card
       withBorder
@@ -112,9 +110,7 @@ function PersonCard({ person }: { person: AnyResource }) {
             {displayName(person)}
           </Text>
           <Text size="sm" c="dimmed">
-            {[gender ? t(`gender.${gender}`) : '', age !== undefined ? t('find.age', { age }) : '']
-              .filter(Boolean)
-              .join(' · ')}
+            {demographics(person, t)}
           </Text>
         </Group>
         <Group gap="md">

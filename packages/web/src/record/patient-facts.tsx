@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import type { AnyResource, Coding } from './timeline.tsx';
 
 export const RESIDENT_ID_SYSTEM = 'https://yiyun.dev/fhir/sid/cn-resident-id';
@@ -53,6 +54,20 @@ export function holdersOf(golden: AnyResource): { id: string; name: string }[] {
       id: e.valueReference!.reference!.replace('Organization/', ''),
       name: e.valueReference!.display ?? e.valueReference!.reference!,
     }));
+}
+
+/** 男 · 68岁 (· 1958-03-07 with the birth date): how Chinese clinicians read a patient at a glance. */
+export function demographics(patient: AnyResource, t: TFunction, withBirthDate = false): string {
+  const gender = patient['gender'] as string | undefined;
+  const birthDate = patient['birthDate'] as string | undefined;
+  const age = ageOn(birthDate);
+  return [
+    gender ? t(`gender.${gender}`) : '',
+    age !== undefined ? t('find.age', { age }) : '',
+    withBirthDate ? (birthDate ?? '') : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 export type { Coding };

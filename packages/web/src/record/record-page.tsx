@@ -19,7 +19,7 @@ import { routeHref } from '../shell/hash-route.tsx';
 import { PageLoading } from '../shell/page-loading.tsx';
 import { BreakGlassButton } from './break-glass.tsx';
 import { maskIdNumber, maskPhone } from './mask.tsx';
-import { ageOn, displayName, identifierValue, phoneOf, RESIDENT_ID_SYSTEM } from './patient-facts.tsx';
+import { demographics, displayName, identifierValue, phoneOf, RESIDENT_ID_SYSTEM } from './patient-facts.tsx';
 import {
   type AnyResource,
   type Bundle,
@@ -290,8 +290,6 @@ function PersonHeader({ person }: { person: AnyResource }) {
   const [error, setError] = useState<string>();
   const id = identifierValue(revealed ?? person, RESIDENT_ID_SYSTEM);
   const phone = phoneOf(revealed ?? person);
-  const age = ageOn(person['birthDate'] as string | undefined);
-  const gender = person['gender'] as string | undefined;
   async function reveal() {
     try {
       setRevealed(
@@ -308,15 +306,7 @@ function PersonHeader({ person }: { person: AnyResource }) {
           <Title order={2} data-testid="person-name">
             {displayName(person)}
           </Title>
-          <Text c="dimmed">
-            {[
-              gender ? t(`gender.${gender}`) : '',
-              age !== undefined ? t('find.age', { age }) : '',
-              (person['birthDate'] as string) ?? '',
-            ]
-              .filter(Boolean)
-              .join(' · ')}
-          </Text>
+          <Text c="dimmed">{demographics(person, t, true)}</Text>
         </Group>
         <Group gap="md">
           {id && (

@@ -1,6 +1,7 @@
 import type { AuditEvent, Bundle, BundleEntry, BundleLink, Patient } from '@medplum/fhirtypes';
 import { AppError, type SearchRequest } from '@yiyun/fhir';
 import { parseCount, parseOffset } from '../http/paging.ts';
+import { searchByIds } from '../search-by-ids.ts';
 import type { FhirContext, FhirRequest, FhirResponse } from '../types.ts';
 
 const PATIENT = /^(?:Patient\/)?([A-Za-z0-9\-.]{1,64})$/;
@@ -51,17 +52,7 @@ async function agentEntries(ctx: FhirContext, events: readonly AuditEvent[]): Pr
   for (const type of AGENT_TYPES) {
     const ids = [...refs].filter((r) => r.startsWith(`${type}/`)).map((r) => r.slice(type.length + 1));
     if (ids.length === 0) continue;
-    const found = await ctx.directory.search({
-      resourceType: type,
-      filters: [{ kind: 'id', ids }],
-      sort: [],
-      count: ids.length,
-      offset: 0,
-      total: 'none',
-      include: [],
-      revinclude: [],
-      unknown: [],
-    });
+    const found = await ctx.directory.search(searchByIds(type, ids));
     for (const r of found.matches)
       entries.push({
         fullUrl: `${ctx.config.baseUrl}/${type}/${r.id}`,

@@ -9,6 +9,7 @@ import type {
 import { AppError } from '@yiyun/fhir';
 import { personMembers, type ResidentRegistry } from '@yiyun/mpi';
 import type { OperationSpec } from '../../fhir/operations/registry.ts';
+import { searchByIds } from '../../fhir/search-by-ids.ts';
 import type { FhirContext } from '../../fhir/types.ts';
 import { goldenOf } from '../../registry/linked-repository.ts';
 import { stringParameter } from './parameters.ts';
@@ -51,17 +52,7 @@ async function visibleById<T extends Resource>(
 ): Promise<Map<string, T>> {
   const out = new Map<string, T>();
   if (ids.length === 0) return out;
-  const found = await ctx.repo.search({
-    resourceType,
-    filters: [{ kind: 'id', ids: [...ids] }],
-    sort: [],
-    count: ids.length,
-    offset: 0,
-    total: 'none',
-    include: [],
-    revinclude: [],
-    unknown: [],
-  });
+  const found = await ctx.repo.search(searchByIds(resourceType, ids));
   for (const r of found.matches) out.set(r.id, r as T);
   return out;
 }

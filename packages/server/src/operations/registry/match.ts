@@ -2,6 +2,7 @@ import type { Bundle, BundleEntry, Extension, OperationDefinition, Patient } fro
 import { AppError } from '@yiyun/fhir';
 import type { FieldEvidence, ResidentRegistry } from '@yiyun/mpi';
 import type { OperationSpec } from '../../fhir/operations/registry.ts';
+import { searchByIds } from '../../fhir/search-by-ids.ts';
 import { inputParameter } from './parameters.ts';
 
 const MATCH_GRADE = 'http://hl7.org/fhir/StructureDefinition/match-grade';
@@ -74,17 +75,12 @@ export function matchOperation(registry: ResidentRegistry): OperationSpec {
       // One search for all candidates: the caller's access rules decide which exist for them.
       const visible = new Map<string, Patient>();
       if (candidates.length) {
-        const found = await ctx.repo.search({
-          resourceType: 'Patient',
-          filters: [{ kind: 'id', ids: candidates.map((c) => c.patientId) }],
-          sort: [],
-          count: candidates.length,
-          offset: 0,
-          total: 'none',
-          include: [],
-          revinclude: [],
-          unknown: [],
-        });
+        const found = await ctx.repo.search(
+          searchByIds(
+            'Patient',
+            candidates.map((c) => c.patientId),
+          ),
+        );
         for (const p of found.matches) visible.set(p.id, p as Patient);
       }
       const entries: BundleEntry[] = [];
