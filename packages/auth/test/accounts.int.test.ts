@@ -120,6 +120,21 @@ describe('PgAccountStore accounts', () => {
     expect((await f.accounts.authenticate({ username: 'doctor', password: PASSWORD })).ok).toBe(true);
     await expect(f.accounts.setDisabled('nope', true)).rejects.toMatchObject({ code: 'not-found' });
   });
+
+  it('replaces the roles of an account under the rules of a new one', async () => {
+    await using f = await accountsFixture();
+    const { id } = await f.accounts.create(doctor());
+    expect((await f.accounts.setRoles(id, ['clinician', 'family-doctor'])).roles).toEqual([
+      'clinician',
+      'family-doctor',
+    ]);
+    const signedIn = await f.accounts.authenticate({ username: 'doctor', password: PASSWORD });
+    expect(signedIn.ok && signedIn.account.roles).toEqual(['clinician', 'family-doctor']);
+    for (const roles of [[], ['resident'], ['integration-system']] as const)
+      await expect(f.accounts.setRoles(id, roles)).rejects.toMatchObject({ code: 'invalid' });
+    expect((await f.accounts.find(id))?.roles).toEqual(['clinician', 'family-doctor']);
+    await expect(f.accounts.setRoles('nope', ['nurse'])).rejects.toMatchObject({ code: 'not-found' });
+  });
 });
 
 describe('PgAccountStore TOTP', () => {

@@ -102,7 +102,10 @@ async function expectResidentLinked(base: ServerProcess, byRole: Map<string, Sav
   expect(places).toContain(`Organization/${byRole.get('clinician')!.organization}`);
 }
 
-/** Signs every saved account in through PgAccountStore on the server's own database (server stopped). */
+/**
+ * Signs every saved account in through PgAccountStore on the server's own database (server stopped),
+ * and finds the demo resident's health card there.
+ */
 async function expectAccountsSignIn(dataDir: string, url: string | undefined, accounts: SavedAccount[]) {
   const store = await openStore(
     url ? { databaseUrl: url, maxConnections: 2 } : { dataDir: join(dataDir, 'pg') },
@@ -116,6 +119,11 @@ async function expectAccountsSignIn(dataDir: string, url: string | undefined, ac
       const wrong = await directory.authenticate({ username: a.username, password: `${a.password}x` });
       expect(wrong.ok).toBe(false);
     }
+    const resident = accounts.find((a) => a.role === 'resident')!;
+    const cards = await store.database.sql<{ n: number }[]>`
+      select count(*)::int as n from health_card c join patient_person p on p.person_id = c.person_id
+      where p.patient_id = ${resident.patient ?? ''} and c.revoked_at is null`;
+    expect(cards[0]?.n).toBe(1);
   } finally {
     await store.close();
   }

@@ -1,5 +1,6 @@
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import type { Role } from '@yiyun/auth';
+import { withCustodian } from '@yiyun/fhir';
 import { type AccessFixture, createAccessFixture } from '../../server/test/access/access-fixture.ts';
 import { ctInstance, stow } from '../../server/test/imaging/share-fixture.ts';
 import { DIST_DIR } from './harness.ts';
@@ -12,6 +13,7 @@ import { DIST_DIR } from './harness.ts';
  * - 张伟: records at h1 (an open encounter: the h1 doctor's care relationship) and at c1 (chronic
  *   care: blood pressure, glucose, HbA1c over two years, hypertension and diabetes, and a
  *   depression diagnosis, a sensitive category he has not chosen to share), a CT study at h1;
+ *   and a resident health card issued at c1;
  * - 李秀英: only at h2, no relationship with anyone at h1 (found only through break-the-glass);
  * - 陈建国: 2,000 results at c1 (the long-record performance figure);
  * - 陈建华 (h1) and 陈建化 (h2): the same birth date and sex, a possible duplicate for review.
@@ -185,10 +187,13 @@ export async function openPortalRegion(): Promise<PortalRegion> {
   try {
     const platform = await fixture.systemToken('platform');
     await putAll(fixture, platform, [
-      { resourceType: 'Organization', id: 'h1', name: '厦门市第一医院' },
-      { resourceType: 'Organization', id: 'c1', name: '思明区滨海社区卫生服务中心' },
-      { resourceType: 'Organization', id: 'h2', name: '同安区医院' },
-      { resourceType: 'Organization', id: 'cdc', name: '厦门市疾病预防控制中心' },
+      // Each institution holds its own directory entry (its admin edits it), as the demo region does.
+      ...[
+        { id: 'h1', name: '厦门市第一医院' },
+        { id: 'c1', name: '思明区滨海社区卫生服务中心' },
+        { id: 'h2', name: '同安区医院' },
+        { id: 'cdc', name: '厦门市疾病预防控制中心' },
+      ].map((o) => withCustodian({ resourceType: 'Organization', ...o }, o.id) as Record<string, unknown>),
       { resourceType: 'Practitioner', id: 'pr-wang', name: [{ family: '王', given: ['芳'] }] },
     ]);
     const h1 = await fixture.systemToken('his-h1', { organization: 'h1' });
@@ -263,6 +268,14 @@ export async function openPortalRegion(): Promise<PortalRegion> {
     );
     const stored = await stow(fixture.origin, pacs, [ct]);
     if (stored.status !== 200) throw new Error(`STOW-RS: ${stored.status} ${await stored.text()}`);
+    // 张伟 registered for a health card at his community centre.
+    const issued = await fetch(`${fixture.fhirBase}/Patient/${ZHANG.c1}/$health-card-issue`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${c1}`, 'content-type': 'application/fhir+json' },
+      body: JSON.stringify({ resourceType: 'Parameters' }),
+    });
+    if (issued.status !== 200 && issued.status !== 201)
+      throw new Error(`health card: ${issued.status} ${await issued.text()}`);
     for (const account of Object.values(ACCOUNTS)) await fixture.createAccount(account);
     return { fixture, origin: fixture.origin, [Symbol.asyncDispose]: () => fixture[Symbol.asyncDispose]() };
   } catch (error) {

@@ -14,6 +14,8 @@ import { ACCOUNTS, CHEN, LI, openPortalRegion, type PortalRegion, ZHANG } from '
 
 const DOCS = resolve(import.meta.dirname, '../../../docs/screenshots');
 type Account = (typeof ACCOUNTS)[keyof typeof ACCOUNTS];
+/** What the hospital admin sets as the nurse's new password. */
+const NEW_PASSWORD = 'Gulangyu-Piano-2026!';
 
 let region: PortalRegion;
 let browser: Browser;
@@ -54,12 +56,12 @@ async function newTab(): Promise<{ page: Page; errors: string[] }> {
 }
 
 /** Signs in through the provider's page: the app's button, username and password, back to the app. */
-async function signIn(page: Page, account: Account, hash = ''): Promise<void> {
-  await page.goto(`${region.origin}/app/${hash}`);
+async function signIn(page: Page, account: Account, password = PASSWORD): Promise<void> {
+  await page.goto(`${region.origin}/app/`);
   await page.getByTestId('sign-in').click();
   await page.waitForURL(/\/oauth2\/interaction\//, { timeout: 30_000 });
   await page.fill('input[name=username]', account.username);
-  await page.fill('input[name=password]', PASSWORD);
+  await page.fill('input[name=password]', password);
   await page.locator('button[type=submit]').first().click();
   await page.waitForURL(/\/app\//, { timeout: 30_000 }).catch(async (err: unknown) => {
     await shot(page, 'sign-in-stuck.png');
@@ -100,9 +102,9 @@ describe('the portal in Chromium on the real platform', () => {
       doctor: ['查找居民'],
       familyDoctor: ['查找居民'],
       nurse: ['查找居民'],
-      resident: ['我的健康档案', '谁看过我的档案', '共享设置'],
-      hospitalAdmin: ['人员管理', '审计日志', '影像存储'],
-      operator: ['主索引审核', '人员管理', '审计日志', '影像存储'],
+      resident: ['我的健康档案', '我的健康卡', '谁看过我的档案', '共享设置'],
+      hospitalAdmin: ['机构管理', '人员管理', '审计日志', '影像存储'],
+      operator: ['主索引审核', '机构管理', '人员管理', '审计日志', '影像存储'],
       analyst: ['公共卫生'],
     };
     for (const [key, account] of Object.entries(ACCOUNTS)) {
@@ -244,6 +246,17 @@ describe('the portal in Chromium on the real platform', () => {
     await resident.page.goto(`${region.origin}/app/#/me`);
     await resident.page.getByTestId('kind-condition').click({ timeout: 30_000 });
     expect(await resident.page.getByTestId('timeline').textContent()).toContain(ZHANG.sensitive);
+    // My institutions: both that hold his record; picking one narrows the timeline to it.
+    const mine = resident.page.getByTestId('my-institution');
+    expect(await mine.allTextContents()).toEqual([
+      expect.stringContaining('厦门市第一医院'),
+      expect.stringContaining('思明区滨海社区卫生服务中心'),
+    ]);
+    await mine.filter({ hasText: '厦门市第一医院' }).click();
+    await expect
+      .poll(() => resident.page.getByTestId('timeline').textContent(), { timeout: 10_000 })
+      .not.toContain(ZHANG.sensitive);
+    expect(await resident.page.getByTestId('timeline').textContent()).toContain('2型糖尿病');
     expect(resident.errors).toEqual([]);
     await resident.page.close();
   });
@@ -261,6 +274,22 @@ describe('the portal in Chromium on the real platform', () => {
     const before = await page.getByTestId('review-item').count();
     await page.getByTestId('review-link').first().click();
     await expect.poll(() => page.getByTestId('review-item').count(), { timeout: 30_000 }).toBe(before - 1);
+    // The merge is listed with both sides, and undone: the two are separate people again.
+    await page.getByTestId('tab-merges').click();
+    const merge = page.getByTestId('merge-item');
+    await merge.first().waitFor({ timeout: 30_000 });
+    expect(await merge.count()).toBe(1);
+    const merged = (await merge.first().textContent()) ?? '';
+    expect(merged).toContain('陈建华');
+    expect(merged).toContain('陈建化');
+    await shot(page, 'portal-merges.png');
+    await merge.first().getByTestId('unmerge').click();
+    await page.getByTestId('unmerge-done').waitFor({ timeout: 30_000 });
+    await page.getByTestId('merges-empty').waitFor({ timeout: 30_000 });
+    const persons = await region.fixture.registry.queryable.unsafe<{ n: number }[]>(
+      `select count(distinct person_id)::int as n from mpi_record where patient_id in ('cjh-h1', 'cjh-h2')`,
+    );
+    expect(persons[0]?.n).toBe(2);
     await page.goto(`${region.origin}/app/#/console/audit`);
     await page.getByTestId('audit-table').waitFor({ timeout: 30_000 });
     await region.fixture.audit.seal();
@@ -300,8 +329,30 @@ describe('the portal in Chromium on the real platform', () => {
     await row.getByTestId('staff-toggle').click();
     await expect.poll(() => row.textContent(), { timeout: 30_000 }).toContain('已停用');
     await shot(page, 'portal-staff.png');
+    // The ward nurse also joins a family-doctor team, and gets a new password from the admin.
+    const nurse = page.locator(`[data-testid=staff-row][data-username=${ACCOUNTS.nurse.username}]`);
+    await nurse.getByTestId('staff-edit').click();
+    await page.getByTestId('staff-edit-roles').click({ force: true });
+    await page.getByRole('option', { name: '家庭医生' }).click();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('staff-save-roles').click();
+    await page.getByTestId('staff-saved').waitFor({ timeout: 30_000 });
+    await page.getByTestId('staff-new-password').fill('short');
+    await page.getByTestId('staff-reset-password').click();
+    await page.getByTestId('staff-edit-error').waitFor({ timeout: 30_000 }); // the password policy
+    await page.getByTestId('staff-new-password').fill(NEW_PASSWORD);
+    await page.getByTestId('staff-reset-password').click();
+    await expect
+      .poll(() => page.getByTestId('staff-saved').textContent(), { timeout: 30_000 })
+      .toContain('密码已重置');
+    await shot(page, 'portal-staff-edit.png');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => nurse.getByTestId('staff-row-roles').textContent()).toContain('家庭医生');
     expect(errors).toEqual([]);
     await page.close();
+    const renewed = await newTab();
+    await signIn(renewed.page, ACCOUNTS.nurse, NEW_PASSWORD);
+    await renewed.page.close();
 
     const tab = await newTab();
     await tab.page.goto(`${region.origin}/app/`);
@@ -313,6 +364,110 @@ describe('the portal in Chromium on the real platform', () => {
     await tab.page.locator('[role=alert]').waitFor({ timeout: 30_000 });
     expect(tab.page.url()).toContain('/oauth2/interaction/');
     await tab.page.close();
+  });
+
+  it('the resident shows their health card as a QR code a clinic verifies, and reports it lost', async () => {
+    const { page, errors } = await newTab();
+    await signIn(page, ACCOUNTS.resident);
+    await page.goto(`${region.origin}/app/#/me/card`);
+    await page.getByTestId('health-card').waitFor({ timeout: 30_000 });
+    const person = await region.fixture.registry.queryable.unsafe<{ person_id: string }[]>(
+      'select person_id from patient_person where patient_id = $1::text',
+      [ZHANG.c1],
+    );
+    const card = await region.fixture.cards.currentCard(person[0]!.person_id);
+    expect((await page.getByTestId('card-number').textContent())?.replaceAll(' ', '')).toBe(card?.number);
+    expect(await page.locator('[data-testid=health-card] svg path').count()).toBeGreaterThan(0);
+    await shot(page, 'portal-card.png', true);
+    // What the QR code carries verifies against the platform's published keys.
+    const payload = await page.evaluate(async () => {
+      const session = JSON.parse(sessionStorage.getItem('yiyun.session') ?? '{}') as { accessToken?: string };
+      const res = await fetch('/fhir/R4/$health-card-qr', {
+        headers: { authorization: `Bearer ${session.accessToken}` },
+      });
+      return ((await res.json()) as { parameter: { name: string; valueString?: string }[] }).parameter.find(
+        (p) => p.name === 'payload',
+      )?.valueString;
+    });
+    const verified = await region.fixture.cards.verify(payload ?? '', { name: ZHANG.name });
+    expect(verified).toMatchObject({ valid: true, card: card?.number, nameMatches: true });
+    await page.getByTestId('card-revoke').click();
+    await page.getByTestId('card-revoke-confirm').click();
+    await page.getByTestId('card-none').waitFor({ timeout: 30_000 });
+    expect((await region.fixture.cards.lookup(card!.number)).status).toBe('revoked');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the operator creates and edits an institution; an institution admin edits only their own', async () => {
+    const { page, errors } = await newTab();
+    await signIn(page, ACCOUNTS.operator);
+    await page.goto(`${region.origin}/app/#/console/institutions`);
+    await page.getByTestId('institution-table').waitFor({ timeout: 30_000 });
+    await page.getByTestId('institution-new').click();
+    await page.getByTestId('institution-name').fill('何厝村卫生室');
+    await page.getByTestId('institution-uscc').fill('12350203MB0000001');
+    await page.getByTestId('institution-save').click();
+    expect(await page.getByTestId('institution-uscc').getAttribute('aria-invalid')).toBe('true');
+    await page.getByTestId('institution-uscc').fill('');
+    await page.getByTestId('institution-kind').click();
+    await page.getByRole('option', { name: '村卫生室' }).click();
+    await page.getByTestId('institution-address').fill('福建省厦门市思明区何厝路8号');
+    await page.getByTestId('institution-save').click();
+    const row = page.getByTestId('institution-row').filter({ hasText: '何厝村卫生室' });
+    await row.waitFor({ timeout: 30_000 });
+    expect(await row.textContent()).toContain('村卫生室');
+    await row.getByTestId('institution-edit').click();
+    await page.getByRole('dialog').getByRole('switch').click({ force: true });
+    await page.getByTestId('institution-save').click();
+    await expect.poll(() => row.textContent(), { timeout: 30_000 }).toContain('已停用');
+    const id = await row.getAttribute('data-id');
+    const stored = await region.fixture.store.repository().read('Organization', id ?? '');
+    expect(stored).toMatchObject({ name: '何厝村卫生室', active: false });
+    await shot(page, 'portal-institutions.png');
+    expect(errors).toEqual([]);
+    await page.close();
+
+    const admin = await newTab();
+    await signIn(admin.page, ACCOUNTS.hospitalAdmin);
+    await admin.page.goto(`${region.origin}/app/#/console/institutions`);
+    await admin.page.getByTestId('institution-table').waitFor({ timeout: 30_000 });
+    expect(await admin.page.getByTestId('institution-row').count()).toBe(1);
+    expect(await admin.page.getByTestId('institution-new').count()).toBe(0);
+    await admin.page.getByTestId('institution-edit').click();
+    await admin.page.getByTestId('institution-address').fill('福建省厦门市思明区镇海路55号');
+    await admin.page.getByTestId('institution-save').click();
+    await expect
+      .poll(() => admin.page.getByTestId('institution-row').textContent(), { timeout: 30_000 })
+      .toContain('镇海路55号');
+    expect(admin.errors).toEqual([]);
+    await admin.page.close();
+  });
+
+  it('works on a tablet: the record fits the width beside the menu, the keyboard reaches the search', async () => {
+    const { page, errors } = await newTab();
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await signIn(page, ACCOUNTS.familyDoctor);
+    await find(page, ZHANG.id);
+    await page.getByTestId('person-card').first().click();
+    await page.getByTestId('timeline').waitFor({ timeout: 30_000 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    expect(await page.locator('nav a').first().isVisible()).toBe(true);
+    expect((await page.getByTestId('timeline').boundingBox())?.width).toBeGreaterThan(450);
+    await shot(page, 'portal-tablet.png', true);
+    // Keyboard only: type in the search, submit, open the person found.
+    await page.goto(`${region.origin}/app/#/find`);
+    await page.getByTestId('find-input').waitFor({ timeout: 30_000 });
+    await page.getByTestId('find-input').focus();
+    await page.keyboard.type(ZHANG.pinyin);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('person-card').first().waitFor({ timeout: 30_000 });
+    await page.getByTestId('person-card').first().focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('timeline').waitFor({ timeout: 30_000 });
+    expect(errors).toEqual([]);
+    await page.close();
   });
 
   it('renders a record of 2,000 entries from ≤ 2 API round trips and scrolls it without long frames', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '@yiyun/fhir';
 import { type Database, migrateModule } from '@yiyun/store';
+import type { Role } from '../principal.ts';
 import {
   type AccountRow,
   accountColumns,
@@ -198,6 +199,15 @@ export class PgAccountStore implements AccountStore {
 
   async setDisabled(id: string, disabled: boolean): Promise<void> {
     await this.#updateOne(id, this.#sql`disabled = ${disabled}`);
+  }
+
+  async setRoles(id: string, roles: readonly Role[]): Promise<Account> {
+    const account = await this.find(id);
+    if (account === undefined) throw new AppError('not-found', 'No such account');
+    assertNewAccount({ ...account, password: '', roles });
+    const sql = this.#sql;
+    await this.#updateOne(id, sql`roles = ${sql.array([...roles])}`);
+    return { ...account, roles };
   }
 
   async setPassword(id: string, password: string): Promise<void> {

@@ -63,6 +63,8 @@ export interface AccountStore {
   /** Throws AppError('conflict') when the username is taken, 'invalid' for a weak password. */
   create(account: NewAccount): Promise<Account>;
   setDisabled(id: string, disabled: boolean): Promise<void>;
+  /** Replaces a staff account's roles (checked as on create); the next token or refresh carries them. */
+  setRoles(id: string, roles: readonly Role[]): Promise<Account>;
   /** Staff accounts, of one institution or all, by username (the operator console's staff list). */
   listStaff(options: { readonly organization?: string; readonly limit: number }): Promise<Account[]>;
   /** Starts TOTP enrolment: returns the otpauth:// URI; `confirmTotp` with a valid code enables it. */

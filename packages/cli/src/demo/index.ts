@@ -12,6 +12,7 @@ export {
   writeDemoCredentials,
 } from './demo-accounts.ts';
 export { formatBanner } from './demo-banner.ts';
+export { ensureDemoHealthCard } from './demo-card.ts';
 export {
   type DemoImagesOutcome,
   type DemoImagesProgressReporter,

@@ -25,6 +25,7 @@ import {
   createDemoImagesProgressBar,
   createDemoProgressBar,
   type DemoOutcome,
+  ensureDemoHealthCard,
   ensureDemoImages,
   ensureDemoRegion,
   formatBanner,
@@ -188,6 +189,8 @@ export async function startServer(config: Config): Promise<{ close(): Promise<vo
     issuer: config.baseUrl,
     areaCode: HEALTH_CARD_AREA,
   });
+  if (demo.kind !== 'off' && demo.accounts && (await ensureDemoHealthCard(demo.accounts, registry, cards)))
+    logger.info('demo resident health card issued');
   const imaging = await openImaging({
     store,
     residentRegistry: registry,

@@ -201,6 +201,51 @@ export async function unmergePerson(
   });
 }
 
+export interface MergeRow {
+  readonly id: string;
+  readonly sourcePersonId: string;
+  readonly targetPersonId: string;
+  /** The records the merge moved from the source person to the target. */
+  readonly patientIds: readonly string[];
+  readonly actor: string | null;
+  readonly at: string;
+}
+
+/** Merges not undone, newest first (what the steward may still unmerge). */
+export async function listMerges(
+  q: Queryable,
+  options: { count?: number; offset?: number } = {},
+): Promise<{ items: MergeRow[]; total: number }> {
+  const rows = await q.unsafe<
+    {
+      id: string;
+      source_person: string;
+      target_person: string;
+      patients: string[];
+      actor: string | null;
+      at: string;
+    }[]
+  >(
+    `select id::text, source_person, target_person, patients, actor, at from mpi_merge
+     where undone_at is null order by id desc limit $1::int4 offset $2::int4`,
+    [options.count ?? 50, options.offset ?? 0],
+  );
+  const total = await q.unsafe<{ n: string }[]>(
+    'select count(*)::text as n from mpi_merge where undone_at is null',
+  );
+  return {
+    total: Number(total[0]?.n ?? 0),
+    items: rows.map((r) => ({
+      id: r.id,
+      sourcePersonId: r.source_person,
+      targetPersonId: r.target_person,
+      patientIds: r.patients,
+      actor: r.actor,
+      at: new Date(r.at).toISOString(),
+    })),
+  };
+}
+
 export async function listReviews(
   q: Queryable,
   options: { status?: string; count?: number; offset?: number } = {},

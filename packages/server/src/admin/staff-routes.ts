@@ -44,18 +44,26 @@ function managerOf(authz: Authorization): Manager {
 function assertManages(m: Manager, account: Account | undefined): Account {
   if (account?.kind !== 'staff' || (m.organization && account.organization !== m.organization))
     throw new AppError('not-found', 'No such staff account');
+  if (m.organization && account.roles.some((r) => !INSTITUTION_ROLES.includes(r)))
+    throw new AppError('forbidden', 'This account holds platform roles: the platform operator manages it');
   return account;
+}
+
+/** `roles` of a request body: one or more of the roles this manager may give. */
+function readRoles(b: Record<string, unknown>, m: Manager): Role[] {
+  const roles = Array.isArray(b['roles']) ? b['roles'].map(String) : [];
+  const allowed = m.organization ? INSTITUTION_ROLES : STAFF_ROLES;
+  const bad = roles.filter((r) => !allowed.includes(r as Role));
+  if (roles.length === 0 || bad.length)
+    throw new AppError('invalid', `roles must be some of ${allowed.join(', ')}`);
+  return [...new Set(roles)] as Role[];
 }
 
 function readNew(body: unknown, m: Manager) {
   if (!body || typeof body !== 'object') throw new AppError('invalid', 'The body must be a JSON object');
   const b = body as Record<string, unknown>;
   const str = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : '');
-  const roles = Array.isArray(b['roles']) ? b['roles'].map(String) : [];
-  const allowed = m.organization ? INSTITUTION_ROLES : STAFF_ROLES;
-  const bad = roles.filter((r) => !allowed.includes(r as Role));
-  if (roles.length === 0 || bad.length)
-    throw new AppError('invalid', `roles must be some of ${allowed.join(', ')}`);
+  const roles = readRoles(b, m);
   const organization = m.organization ?? (str('organization') || undefined);
   if (m.organization && str('organization') && str('organization') !== m.organization)
     throw new AppError('forbidden', 'An institution admin creates staff of their own institution only');
@@ -64,7 +72,7 @@ function readNew(body: unknown, m: Manager) {
     password: str('password'),
     kind: 'staff' as const,
     displayName: str('displayName'),
-    roles: roles as Role[],
+    roles,
     ...(organization ? { organization } : {}),
     ...(str('practitioner') ? { practitioner: str('practitioner') } : {}),
   };
@@ -75,7 +83,10 @@ function readNew(body: unknown, m: Manager) {
  * their institution's; the platform operator: all, `?organization=` narrows), `POST` creates one
  * (username, displayName, roles, organization, an initial password under the password policy),
  * `POST /admin/staff/{id}/disabled` with `{"disabled": true|false}` disables or re-enables one
- * (a disabled account cannot sign in or refresh). Every change is in the audit trail.
+ * (a disabled account cannot sign in or refresh), `POST /admin/staff/{id}/roles` with `{"roles": [...]}`
+ * replaces its roles (in force from its next token or refresh), `POST /admin/staff/{id}/password` with
+ * `{"password": "..."}` resets its password under the policy. Nobody changes their own account here.
+ * Every change is in the audit trail.
  */
 export function mountStaffRoutes(app: Hono<AppEnv>, auth: AppAuth & { accounts: AccountStore }): void {
   const { accounts } = auth;
@@ -130,20 +141,42 @@ export function mountStaffRoutes(app: Hono<AppEnv>, auth: AppAuth & { accounts: 
       return fail(c, err);
     }
   });
-  app.post(`${STAFF_PATH}/:id/disabled`, async (c) => {
-    try {
-      const m = managerOf(auth.authorize(c.get('principal')));
-      const account = assertManages(m, await accounts.find(c.req.param('id')));
-      const body = (await c.req.json().catch(() => undefined)) as { disabled?: unknown } | undefined;
-      if (typeof body?.disabled !== 'boolean')
-        throw new AppError('invalid', 'disabled must be true or false');
-      if (account.id === m.authz.principal.subject)
-        throw new AppError('invalid', 'You cannot disable your own account');
-      await accounts.setDisabled(account.id, body.disabled);
-      await audit(c, m, 'update', `staff account ${account.id} ${body.disabled ? 'disabled' : 'enabled'}`);
-      return c.json(view({ ...account, disabled: body.disabled }));
-    } catch (err) {
-      return fail(c, err);
-    }
+  /** A change to one staff account the caller manages (never their own): audited as an update. */
+  const change = (
+    action: string,
+    /** Makes the change; returns the account as changed and what the audit trail says was done. */
+    apply: (account: Account, body: Record<string, unknown>, m: Manager) => Promise<[Account, string]>,
+  ) =>
+    app.post(`${STAFF_PATH}/:id/${action}`, async (c) => {
+      try {
+        const m = managerOf(auth.authorize(c.get('principal')));
+        const account = assertManages(m, await accounts.find(c.req.param('id')));
+        const body = await c.req.json().catch(() => undefined);
+        if (!body || typeof body !== 'object' || Array.isArray(body))
+          throw new AppError('invalid', 'The body must be a JSON object');
+        if (account.id === m.authz.principal.subject)
+          throw new AppError('invalid', 'You cannot change your own account here');
+        const [changed, done] = await apply(account, body as Record<string, unknown>, m);
+        await audit(c, m, 'update', `staff account ${account.id} ${done}`);
+        c.header('cache-control', 'no-store');
+        return c.json(view(changed));
+      } catch (err) {
+        return fail(c, err);
+      }
+    });
+  change('disabled', async (account, body) => {
+    if (typeof body['disabled'] !== 'boolean')
+      throw new AppError('invalid', 'disabled must be true or false');
+    await accounts.setDisabled(account.id, body['disabled']);
+    return [{ ...account, disabled: body['disabled'] }, body['disabled'] ? 'disabled' : 'enabled'];
+  });
+  change('roles', async (account, body, m) => {
+    const changed = await accounts.setRoles(account.id, readRoles(body, m));
+    return [changed, `roles set to ${changed.roles.join(', ')}`];
+  });
+  change('password', async (account, body) => {
+    if (typeof body['password'] !== 'string') throw new AppError('invalid', 'password must be a string');
+    await accounts.setPassword(account.id, body['password']);
+    return [account, 'password reset'];
   });
 }

@@ -8,8 +8,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AccessPolicyConfig, AuditLog, IdentityProvider, Role } from '@yiyun/auth';
-import { ResidentRegistry } from '@yiyun/mpi';
+import type { AccessPolicyConfig, AccountStore, AuditLog, IdentityProvider, Role } from '@yiyun/auth';
+import { type HealthCardService, openHealthCards, ResidentRegistry } from '@yiyun/mpi';
 import type { Store } from '@yiyun/store';
 import { createTestStore } from '@yiyun/store/testing';
 import pino from 'pino';
@@ -32,8 +32,11 @@ export interface AccessFixture extends AsyncDisposable {
   readonly store: Store;
   readonly idp: IdentityProvider;
   readonly audit: AuditLog;
+  readonly accounts: AccountStore;
   readonly platform: Platform;
   readonly registry: ResidentRegistry;
+  /** 居民健康卡 (the `$health-card-*` operations). */
+  readonly cards: HealthCardService;
   /** The cloud PACS (DICOMweb at `${origin}/dicomweb`), when asked for with `imaging`. */
   readonly imaging?: Imaging;
   /** Creates an account (password `PASSWORD` of oidc-fixture) and returns its id. */
@@ -89,6 +92,12 @@ export async function createAccessFixture(options: AccessFixtureOptions = {}): P
   });
   const { accounts, audit, idp } = security;
   const registry = await ResidentRegistry.open({ database: store.database });
+  const cards = await openHealthCards({
+    sql: store.database.sql,
+    keyEncryptionKey: randomBytes(32),
+    issuer: origin,
+    areaCode: '350203',
+  });
   const imagingDir = options.imaging ? await mkdtemp(join(tmpdir(), 'yiyun-images-')) : undefined;
   const imaging = imagingDir
     ? await openImaging({
@@ -104,6 +113,7 @@ export async function createAccessFixture(options: AccessFixtureOptions = {}): P
   const platform = createPlatform({
     store,
     registry,
+    cards,
     logger,
     config: {
       baseUrl: origin,
@@ -146,8 +156,10 @@ export async function createAccessFixture(options: AccessFixtureOptions = {}): P
     store,
     idp,
     audit,
+    accounts,
     platform,
     registry,
+    cards,
     ...(imaging ? { imaging } : {}),
     createAccount,
     async userToken(user) {

@@ -350,7 +350,13 @@ describe('authorization matrix', () => {
 
   it('$audit-verify: the operator sees the chain intact; nobody else may run it', async () => {
     await fx.audit.flush();
-    await fx.audit.seal();
+    // Only events older than the sealing margin (2 s) are sealed: wait for the first to settle.
+    await expect
+      .poll(async () => (await fx.audit.seal()).events + (await fx.audit.verify()).sealedEvents, {
+        timeout: 15_000,
+        interval: 500,
+      })
+      .toBeGreaterThan(0);
     const res = await fx.fhir('$audit-verify', callers['platform-admin']!.token);
     expect(res.status).toBe(200);
     const out = ((await res.json()) as FhirParameters).parameter ?? [];

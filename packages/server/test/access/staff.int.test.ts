@@ -79,3 +79,66 @@ describe('staff accounts', () => {
     expect(JSON.stringify(events.events)).toContain(`staff account ${id('doctor-h1')} disabled`);
   });
 });
+
+describe('roles and passwords', () => {
+  const post = (token: string, path: string, body: unknown) =>
+    staff(token, { method: 'POST', body: JSON.stringify(body) }, path);
+  const idOf = async (name: string) =>
+    ((await (await staff(tokens['operator']!)).json()) as Listed).accounts.find((a) => a.username === name)!
+      .id;
+
+  it('an institution admin changes the roles of their staff, within the institution roles', async () => {
+    const nurse = await fx.createAccount({ username: 'nurse2-h1', roles: ['nurse'], organization: 'h1' });
+    const res = await post(tokens['h1Admin']!, `/${nurse}/roles`, { roles: ['nurse', 'family-doctor'] });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { roles: string[] }).roles).toEqual(['nurse', 'family-doctor']);
+    expect((await fx.accounts.find(nurse))?.roles).toEqual(['nurse', 'family-doctor']);
+    for (const roles of [[], ['platform-admin'], ['resident'], 'nurse']) {
+      const bad = await post(tokens['h1Admin']!, `/${nurse}/roles`, { roles });
+      expect(bad.status, JSON.stringify(roles)).toBe(400);
+    }
+    expect((await fx.accounts.find(nurse))?.roles).toEqual(['nurse', 'family-doctor']);
+    // Another institution's account, one's own, and a clinician trying: refused.
+    expect(
+      (await post(tokens['h1Admin']!, `/${await idOf('doctor-h2')}/roles`, { roles: ['nurse'] })).status,
+    ).toBe(404);
+    expect(
+      (await post(tokens['h1Admin']!, `/${await idOf('h1-admin')}/roles`, { roles: ['nurse'] })).status,
+    ).toBe(400);
+    expect((await post(tokens['doctor']!, `/${nurse}/roles`, { roles: ['clinician'] })).status).toBe(403);
+  });
+
+  it('the operator gives platform roles; an institution admin cannot touch such an account', async () => {
+    const doctorH2 = await idOf('doctor-h2');
+    const res = await post(tokens['operator']!, `/${doctorH2}/roles`, {
+      roles: ['public-health-analyst', 'clinician'],
+    });
+    expect(res.status).toBe(200);
+    const h1Analyst = await fx.createAccount({
+      username: 'ph-h1',
+      roles: ['public-health-analyst'],
+      organization: 'h1',
+    });
+    expect((await post(tokens['h1Admin']!, `/${h1Analyst}/roles`, { roles: ['nurse'] })).status).toBe(403);
+    expect(
+      (await post(tokens['h1Admin']!, `/${h1Analyst}/password`, { password: `${PASSWORD}x` })).status,
+    ).toBe(403);
+  });
+
+  it('resets a password under the policy: the new one signs in, the old one no longer does; audited', async () => {
+    const id = await fx.createAccount({ username: 'reset-h1', roles: ['clinician'], organization: 'h1' });
+    expect((await post(tokens['h1Admin']!, `/${id}/password`, { password: 'short' })).status).toBe(400);
+    expect((await post(tokens['h1Admin']!, `/${id}/password`, {})).status).toBe(400);
+    const fresh = 'Xiamen-Gulangyu-2026!';
+    const res = await post(tokens['h1Admin']!, `/${id}/password`, { password: fresh });
+    expect(res.status).toBe(200);
+    expect(JSON.stringify(await res.json())).not.toContain(fresh);
+    expect((await fx.accounts.authenticate({ username: 'reset-h1', password: fresh })).ok).toBe(true);
+    expect((await fx.accounts.authenticate({ username: 'reset-h1', password: PASSWORD })).ok).toBe(false);
+    await fx.audit.flush();
+    const events = await fx.audit.search({ kind: ['update'], count: 50, offset: 0 });
+    const text = JSON.stringify(events.events);
+    expect(text).toContain(`staff account ${id} password reset`);
+    expect(text).not.toContain(fresh);
+  });
+});

@@ -159,6 +159,15 @@ describe('stewardship', () => {
     const cPerson = (
       await fx.registry.queryable.unsafe<{ source_person: string }[]>('select source_person from mpi_merge')
     )[0]!.source_person;
+    // The merge is listed for undoing, with the moved record's facts beside the target's own.
+    expect((await fx.fhir('$mpi-merges', 'doctor')).status).toBe(403);
+    const merges = await json<Parameters>(await fx.fhir('$mpi-merges', 'admin'));
+    expect(merges.parameter?.[0]).toMatchObject({ name: 'total', valueInteger: 1 });
+    const listed = merges.parameter?.find((p) => p.name === 'merge')?.part ?? [];
+    expect(listed.find((p) => p.name === 'source')?.valueReference?.reference).toBe(`Patient/${cPerson}`);
+    expect(listed.find((p) => p.name === 'target')?.valueReference?.reference).toBe(golden);
+    expect(listed.filter((p) => p.name === 'movedFacts')).toHaveLength(1);
+    expect(listed.filter((p) => p.name === 'targetFacts').length).toBeGreaterThanOrEqual(2);
     const undo = JSON.stringify({
       resourceType: 'Parameters',
       parameter: [{ name: 'source-patient', valueReference: { reference: `Patient/${cPerson}` } }],
@@ -167,6 +176,8 @@ describe('stewardship', () => {
     expect(res.status).toBe(200);
     const after = await json<Patient>(await fx.fhir('Patient/c', 'platform'));
     expect(after.link?.find((l) => l.type === 'refer')?.other?.reference).toBe(`Patient/${cPerson}`);
+    const none = await json<Parameters>(await fx.fhir('$mpi-merges', 'admin'));
+    expect(none.parameter).toEqual([{ name: 'total', valueInteger: 0 }]);
   });
 
   it('the review queue is listed and decided by the operator only', async () => {

@@ -6,6 +6,7 @@ import type {
   PractitionerRole,
   Resource,
 } from '@medplum/fhirtypes';
+import { withCustodian } from '@yiyun/fhir';
 import { CITY } from '../data/districts.ts';
 import { SYSTEMS } from '../data/systems.ts';
 import type { Institution, Staff } from './model.ts';
@@ -159,10 +160,14 @@ function careTeams(inst: Institution): CareTeam[] {
   }));
 }
 
-/** The region as FHIR resources, referenced resources first. */
+/**
+ * The region as FHIR resources, referenced resources first. Each institution holds its own
+ * directory entries (custodian tag): its institution admin maintains them, nobody else's does.
+ */
 export function regionResources(institutions: readonly Institution[]): Resource[] {
   const out: Resource[] = [];
   for (const inst of institutions) {
+    const start = out.length;
     out.push(organization(inst));
     out.push(location(inst.locationId, inst.name, inst.id, inst));
     for (const dept of inst.departments) {
@@ -186,6 +191,7 @@ export function regionResources(institutions: readonly Institution[]): Resource[
       }
     }
     out.push(...careTeams(inst));
+    for (let i = start; i < out.length; i++) out[i] = withCustodian(out[i] as Resource, inst.id);
   }
   return out;
 }

@@ -3,9 +3,11 @@ import {
   Badge,
   Button,
   Group,
+  Modal,
   MultiSelect,
   Paper,
   PasswordInput,
+  Select,
   Stack,
   Table,
   Text,
@@ -14,9 +16,10 @@ import {
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useApi, useLoad } from '../api/fhir.tsx';
+import { type Api, useApi, useLoad } from '../api/fhir.tsx';
 import { useClaims } from '../auth/session.tsx';
 import { PageLoading } from '../shell/page-loading.tsx';
+import { institutionOptions } from './institutions/institution-options.tsx';
 
 interface StaffAccount {
   id: string;
@@ -30,14 +33,34 @@ interface StaffAccount {
 const INSTITUTION_ROLES = ['clinician', 'family-doctor', 'nurse', 'institution-admin'];
 const ALL_ROLES = [...INSTITUTION_ROLES, 'platform-admin', 'public-health-analyst'];
 
-/** 人员管理: staff accounts of the institution (or all, for the operator): create, roles, disable. */
+const post = (api: Api, path: string, body: unknown) =>
+  api<StaffAccount>(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+async function loadStaff(api: Api, operator: boolean) {
+  const [{ accounts }, institutions] = await Promise.all([
+    api<{ accounts: StaffAccount[] }>('/admin/staff'),
+    operator ? institutionOptions(api) : Promise.resolve([]),
+  ]);
+  return { accounts, institutions };
+}
+
+/** 人员管理: staff accounts of the institution (or all, for the operator): create, roles, password, disable. */
 export default function StaffPage() {
   const { t } = useTranslation();
   const api = useApi();
   const claims = useClaims();
   const operator = claims.roles.includes('platform-admin');
-  const [state, reload] = useLoad(() => api<{ accounts: StaffAccount[] }>('/admin/staff'), []);
+  const roleOptions = (operator ? ALL_ROLES : INSTITUTION_ROLES).map((r) => ({
+    value: r,
+    label: t(`roles.${r}`),
+  }));
+  const [state, reload] = useLoad(() => loadStaff(api, operator), [operator]);
   const [error, setError] = useState<string>();
+  const [editing, setEditing] = useState<StaffAccount>();
   const [draft, setDraft] = useState({
     username: '',
     displayName: '',
@@ -45,36 +68,33 @@ export default function StaffPage() {
     organization: '',
     roles: [] as string[],
   });
+  /** Runs a change and reloads the list; returns the server's words when it refuses. */
+  async function attempt(change: () => Promise<unknown>): Promise<string | undefined> {
+    try {
+      await change();
+      reload();
+      return undefined;
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
+    }
+  }
+  async function act(change: () => Promise<unknown>): Promise<void> {
+    setError(undefined);
+    setError(await attempt(change));
+  }
   async function create(e: FormEvent) {
     e.preventDefault();
+    const body = { ...draft, ...(operator && draft.organization ? {} : { organization: undefined }) };
     setError(undefined);
-    try {
-      await api('/admin/staff', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ ...draft, ...(operator ? {} : { organization: undefined }) }),
-      });
-      setDraft({ username: '', displayName: '', password: '', organization: '', roles: [] });
-      reload();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    }
+    const refused = await attempt(() => post(api, '/admin/staff', body));
+    setError(refused);
+    if (!refused) setDraft({ username: '', displayName: '', password: '', organization: '', roles: [] });
   }
-  async function setDisabled(id: string, disabled: boolean) {
-    setError(undefined);
-    try {
-      await api(`/admin/staff/${encodeURIComponent(id)}/disabled`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ disabled }),
-      });
-      reload();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    }
-  }
+  const names = new Map(
+    state.status === 'ready' ? state.value.institutions.map((o) => [o.value, o.label]) : [],
+  );
   return (
-    <Stack gap="md" maw={1000}>
+    <Stack gap="md" maw={1100}>
       <Title order={2}>{t('staff.title')}</Title>
       {error && (
         <Alert color="red" data-testid="staff-error">
@@ -112,20 +132,21 @@ export default function StaffPage() {
             <Group grow wrap="wrap" align="flex-start">
               <MultiSelect
                 label={t('staff.roles')}
-                data={(operator ? ALL_ROLES : INSTITUTION_ROLES).map((r) => ({
-                  value: r,
-                  label: t(`roles.${r}`),
-                }))}
+                data={roleOptions}
                 value={draft.roles}
                 onChange={(roles) => setDraft({ ...draft, roles })}
                 required
                 data-testid="staff-roles"
               />
               {operator && (
-                <TextInput
+                <Select
                   label={t('staff.organization')}
-                  value={draft.organization}
-                  onChange={(e) => setDraft({ ...draft, organization: e.currentTarget.value })}
+                  data={state.status === 'ready' ? state.value.institutions : []}
+                  value={draft.organization || null}
+                  onChange={(v) => setDraft({ ...draft, organization: v ?? '' })}
+                  searchable
+                  clearable
+                  data-testid="staff-organization"
                 />
               )}
             </Group>
@@ -138,12 +159,13 @@ export default function StaffPage() {
       {state.status === 'loading' && <PageLoading />}
       {state.status === 'error' && <Alert color="red">{state.error.message}</Alert>}
       {state.status === 'ready' && (
-        <Paper withBorder>
+        <Paper withBorder style={{ overflowX: 'auto' }}>
           <Table data-testid="staff-table">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>{t('staff.username')}</Table.Th>
                 <Table.Th>{t('staff.displayName')}</Table.Th>
+                {operator && <Table.Th>{t('staff.institution')}</Table.Th>}
                 <Table.Th>{t('staff.roles')}</Table.Th>
                 <Table.Th>{t('staff.status')}</Table.Th>
                 <Table.Th />
@@ -154,7 +176,14 @@ export default function StaffPage() {
                 <Table.Tr key={a.id} data-testid="staff-row" data-username={a.username}>
                   <Table.Td>{a.username}</Table.Td>
                   <Table.Td>{a.displayName}</Table.Td>
-                  <Table.Td>{a.roles.map((r) => t(`roles.${r}`, { defaultValue: r })).join('、')}</Table.Td>
+                  {operator && (
+                    <Table.Td>
+                      {a.organization ? (names.get(a.organization) ?? a.organization) : '—'}
+                    </Table.Td>
+                  )}
+                  <Table.Td data-testid="staff-row-roles">
+                    {a.roles.map((r) => t(`roles.${r}`, { defaultValue: r })).join('、')}
+                  </Table.Td>
                   <Table.Td>
                     <Badge color={a.disabled ? 'gray' : 'teal'}>
                       {a.disabled ? t('staff.disabled') : t('staff.active')}
@@ -162,14 +191,30 @@ export default function StaffPage() {
                   </Table.Td>
                   <Table.Td>
                     {a.id !== claims.subject && (
-                      <Button
-                        size="xs"
-                        variant="default"
-                        onClick={() => void setDisabled(a.id, !a.disabled)}
-                        data-testid="staff-toggle"
-                      >
-                        {a.disabled ? t('staff.enable') : t('staff.disable')}
-                      </Button>
+                      <Group gap="xs" wrap="nowrap">
+                        <Button
+                          size="xs"
+                          variant="default"
+                          onClick={() => setEditing(a)}
+                          data-testid="staff-edit"
+                        >
+                          {t('staff.edit')}
+                        </Button>
+                        <Button
+                          size="xs"
+                          variant="default"
+                          onClick={() =>
+                            void act(() =>
+                              post(api, `/admin/staff/${encodeURIComponent(a.id)}/disabled`, {
+                                disabled: !a.disabled,
+                              }),
+                            )
+                          }
+                          data-testid="staff-toggle"
+                        >
+                          {a.disabled ? t('staff.enable') : t('staff.disable')}
+                        </Button>
+                      </Group>
                     )}
                   </Table.Td>
                 </Table.Tr>
@@ -178,6 +223,86 @@ export default function StaffPage() {
           </Table>
         </Paper>
       )}
+      {editing && (
+        <StaffEditor
+          account={editing}
+          roleOptions={roleOptions}
+          onClose={() => setEditing(undefined)}
+          onSave={(path, body) =>
+            attempt(() => post(api, `/admin/staff/${encodeURIComponent(editing.id)}/${path}`, body))
+          }
+        />
+      )}
     </Stack>
+  );
+}
+
+/** 编辑人员: the account's roles, and a new password set by the administrator. */
+function StaffEditor(props: {
+  account: StaffAccount;
+  roleOptions: { value: string; label: string }[];
+  onClose: () => void;
+  /** Returns the server's words when it refuses. */
+  onSave: (path: 'roles' | 'password', body: unknown) => Promise<string | undefined>;
+}) {
+  const { t } = useTranslation();
+  const { account } = props;
+  const [roles, setRoles] = useState(account.roles);
+  const [password, setPassword] = useState('');
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string }>();
+  async function save(path: 'roles' | 'password', body: unknown, message: string) {
+    setOutcome(undefined);
+    const refused = await props.onSave(path, body);
+    setOutcome(refused ? { ok: false, text: refused } : { ok: true, text: message });
+    if (!refused && path === 'password') setPassword('');
+  }
+  return (
+    <Modal opened onClose={props.onClose} title={t('staff.editTitle', { name: account.displayName })}>
+      <Stack gap="md">
+        {outcome && (
+          <Alert
+            color={outcome.ok ? 'teal' : 'red'}
+            data-testid={outcome.ok ? 'staff-saved' : 'staff-edit-error'}
+          >
+            {outcome.text}
+          </Alert>
+        )}
+        <Stack gap="xs">
+          <MultiSelect
+            label={t('staff.roles')}
+            data={props.roleOptions}
+            value={roles}
+            onChange={setRoles}
+            data-testid="staff-edit-roles"
+          />
+          <Button
+            w="fit-content"
+            disabled={roles.length === 0}
+            onClick={() => void save('roles', { roles }, t('staff.rolesSaved'))}
+            data-testid="staff-save-roles"
+          >
+            {t('staff.saveRoles')}
+          </Button>
+        </Stack>
+        <Stack gap="xs">
+          <PasswordInput
+            label={t('staff.newPassword')}
+            description={t('staff.passwordHint')}
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+            data-testid="staff-new-password"
+          />
+          <Button
+            w="fit-content"
+            variant="default"
+            disabled={password.length === 0}
+            onClick={() => void save('password', { password }, t('staff.passwordReset'))}
+            data-testid="staff-reset-password"
+          >
+            {t('staff.resetPassword')}
+          </Button>
+        </Stack>
+      </Stack>
+    </Modal>
   );
 }

@@ -10,6 +10,7 @@ import {
   Stack,
   Text,
   Title,
+  UnstyledButton,
 } from '@mantine/core';
 import { memo, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -27,6 +28,7 @@ import {
   ENTRY_KINDS,
   type EntryKind,
   filterEntries,
+  institutionSummaries,
   type RegionalRecord,
   type TimelineEntry,
 } from './timeline.tsx';
@@ -120,6 +122,7 @@ function RecordView({ loaded, own, onGranted }: { loaded: Loaded; own: boolean; 
   return (
     <Stack gap="md">
       <PersonHeader person={person} />
+      {own && <MyInstitutions record={record} onPick={setInstitution} />}
       {!own && (
         <Alert color="gray" variant="light" data-testid="withheld-notice">
           <Group justify="space-between" wrap="wrap">
@@ -283,6 +286,35 @@ const EntryRow = memo(function EntryRow({
 });
 
 /** Name, sex, age; ID number and phone masked until revealed (an explicit read, in the audit trail). */
+/** 我的就诊机构: where the resident's record is held; picking one filters the timeline to it. */
+function MyInstitutions({ record, onPick }: { record: RegionalRecord; onPick: (id: string) => void }) {
+  const { t } = useTranslation();
+  const summaries = useMemo(() => institutionSummaries(record), [record]);
+  if (summaries.length === 0) return null;
+  return (
+    <section aria-label={t('record.myInstitutions')}>
+      <Title order={3} size="h4" mb="xs">
+        {t('record.myInstitutions')}
+      </Title>
+      <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="sm" data-testid="my-institutions">
+        {summaries.map((s) => (
+          <UnstyledButton
+            key={s.id}
+            onClick={() => onPick(s.id)}
+            data-testid="my-institution"
+            style={{ border: '1px solid var(--mantine-color-gray-3)', borderRadius: 4, padding: 12 }}
+          >
+            <Text fw={600}>{s.name}</Text>
+            <Text size="sm" c="dimmed">
+              {t('record.institutionSummary', { count: s.entries, latest: s.latest.slice(0, 10) || '—' })}
+            </Text>
+          </UnstyledButton>
+        ))}
+      </SimpleGrid>
+    </section>
+  );
+}
+
 function PersonHeader({ person }: { person: AnyResource }) {
   const { t } = useTranslation();
   const api = useApi();

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type AnyResource, type Bundle, buildRecord, filterEntries } from './timeline.tsx';
+import {
+  type AnyResource,
+  type Bundle,
+  buildRecord,
+  filterEntries,
+  institutionSummaries,
+} from './timeline.tsx';
 import { buildTrends } from './trends.tsx';
 
 const loinc = (code: string, text: string) => ({ text, coding: [{ system: 'http://loinc.org', code }] });
@@ -86,6 +92,14 @@ describe('regional record', () => {
         .sort(),
     ).toEqual(['ImagingStudy/i1', 'Observation/g2']);
     expect(filterEntries(entries, { kinds: new Set(), since: '2026-03-01' })).toHaveLength(2);
+  });
+
+  it('summarises the institutions holding the record, most recently seen first, then in pinyin order', () => {
+    expect(institutionSummaries(buildRecord(bundle))).toEqual([
+      // Both last seen on 2026-03-05: 厦 (ICU's zh collation reads it shà) before 思 (sī).
+      { id: 'h1', name: '厦门市第一医院', entries: 5, latest: '2026-03-05' },
+      { id: 'h2', name: '思明区社区卫生服务中心', entries: 2, latest: '2026-03-05' },
+    ]);
   });
 
   it('makes trends of repeated results, blood pressure first with both lines, oldest to newest', () => {

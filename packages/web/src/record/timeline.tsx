@@ -242,3 +242,27 @@ export function filterEntries(entries: readonly TimelineEntry[], f: TimelineFilt
       (!f.since || e.date >= f.since),
   );
 }
+
+export interface InstitutionSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly entries: number;
+  /** Date of the newest entry held there ('' when none is dated). */
+  readonly latest: string;
+}
+
+/** 我的就诊机构: each institution holding part of the record, most recently seen first. */
+export function institutionSummaries(record: RegionalRecord): InstitutionSummary[] {
+  const byId = new Map<string, { entries: number; latest: string }>();
+  for (const id of record.institutions.keys()) byId.set(id, { entries: 0, latest: '' });
+  for (const e of record.entries) {
+    const id = e.institution?.replace(/^Organization\//, '');
+    const s = id ? byId.get(id) : undefined;
+    if (!s) continue;
+    s.entries++;
+    if (e.date > s.latest) s.latest = e.date;
+  }
+  return [...byId]
+    .map(([id, s]) => ({ id, name: record.institutions.get(id) ?? id, ...s }))
+    .sort((a, b) => b.latest.localeCompare(a.latest) || a.name.localeCompare(b.name, 'zh-CN'));
+}

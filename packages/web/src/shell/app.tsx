@@ -29,9 +29,11 @@ const FindPage = lazy(() => import('../record/find-page.tsx'));
 const RecordPage = lazy(() => import('../record/record-page.tsx'));
 const AccessLogPage = lazy(() => import('../portal/access-log-page.tsx'));
 const ConsentPage = lazy(() => import('../portal/consent-page.tsx'));
-const ReviewQueuePage = lazy(() => import('../console/review-queue-page.tsx'));
+const CardPage = lazy(() => import('../portal/card-page.tsx'));
+const RegistryPage = lazy(() => import('../console/registry/registry-page.tsx'));
 const AuditPage = lazy(() => import('../console/audit-page.tsx'));
 const StaffPage = lazy(() => import('../console/staff-page.tsx'));
+const InstitutionsPage = lazy(() => import('../console/institutions/institutions-page.tsx'));
 const StoragePage = lazy(() => import('../console/storage-page.tsx'));
 const AnalystPage = lazy(() => import('../console/analyst-page.tsx'));
 
@@ -67,12 +69,16 @@ function Page() {
       return <RecordPage patient={route.params.get('patient') ?? ''} />;
     case '/me':
       return me ? <RecordPage patient={me} own /> : <Text p="md">{t('app.noResident')}</Text>;
+    case '/me/card':
+      return me ? <CardPage patient={me} /> : <Text p="md">{t('app.noResident')}</Text>;
     case '/me/access':
       return <AccessLogPage />;
     case '/me/consent':
       return me ? <ConsentPage patient={me} /> : <Text p="md">{t('app.noResident')}</Text>;
     case '/console/review':
-      return <ReviewQueuePage />;
+      return <RegistryPage />;
+    case '/console/institutions':
+      return <InstitutionsPage />;
     case '/console/staff':
       return <StaffPage />;
     case '/console/audit':

@@ -16,12 +16,14 @@ export function navFor(roles: readonly string[]): NavItem[] {
   if (roles.includes('resident'))
     items.push(
       { path: '/me', label: 'nav.myRecord' },
+      { path: '/me/card', label: 'nav.myCard' },
       { path: '/me/access', label: 'nav.myAccess' },
       { path: '/me/consent', label: 'nav.myConsent' },
     );
   if (roles.includes('platform-admin')) items.push({ path: '/console/review', label: 'nav.review' });
   if (has(ADMINS))
     items.push(
+      { path: '/console/institutions', label: 'nav.institutions' },
       { path: '/console/staff', label: 'nav.staff' },
       { path: '/console/audit', label: 'nav.audit' },
       { path: '/console/storage', label: 'nav.storage' },

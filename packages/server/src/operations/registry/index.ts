@@ -5,7 +5,7 @@ import { findResidentOperation } from './find-resident.ts';
 import { matchOperation } from './match.ts';
 import { mergeOperation, unmergeOperation } from './merge.ts';
 import { pixOperation } from './pix.ts';
-import { reviewDecideOperation, reviewQueueOperation } from './review.ts';
+import { mergesOperation, reviewDecideOperation, reviewQueueOperation } from './review.ts';
 
 /** The resident registry's FHIR operations (issue #5). */
 export function registryOperations(registry: ResidentRegistry, database: Database): OperationSpec[] {
@@ -17,5 +17,6 @@ export function registryOperations(registry: ResidentRegistry, database: Databas
     unmergeOperation(registry, database),
     reviewQueueOperation(registry),
     reviewDecideOperation(database),
+    mergesOperation(registry),
   ];
 }

@@ -3,8 +3,10 @@ import { AppError } from '@yiyun/fhir';
 import {
   acceptReview,
   type FieldEvidence,
+  listMerges,
   listReviews,
   type MatchRecord,
+  personMembers,
   type ResidentRegistry,
   rejectReview,
   storedRecords,
@@ -112,6 +114,63 @@ export function reviewQueueOperation(registry: ResidentRegistry): OperationSpec 
               recordFacts('patientFacts', records.get(i.patientId)?.record),
               recordFacts('candidateFacts', records.get(i.candidatePatientId)?.record),
               ...evidenceParts(i.evidence as FieldEvidence[]),
+            ],
+          })),
+        ],
+      };
+      return { status: 200, body };
+    },
+  };
+}
+
+/**
+ * `$mpi-merges`: merges not yet undone, newest first, each with the facts of the records it moved and
+ * of the target person's own records, so the steward sees what `Patient/$unmerge` would separate.
+ */
+export function mergesOperation(registry: ResidentRegistry): OperationSpec {
+  return {
+    name: 'mpi-merges',
+    levels: ['system'],
+    methods: ['GET'],
+    definition: definition(
+      'mpi-merges',
+      '已合并的居民 (merges that may be undone)',
+      'Lists merges not undone, newest first (undo one with Patient/$unmerge of its source).',
+    ),
+    async handle(invocation, ctx) {
+      assertRegistrySteward(ctx);
+      const q = invocation.request.query;
+      const count = Math.min(200, Math.max(1, Number(q.get('_count') ?? 50) || 50));
+      const offset = Math.max(0, Number(q.get('_offset') ?? 0) || 0);
+      const { items, total } = await listMerges(registry.queryable, { count, offset });
+      const members = await personMembers(
+        registry.queryable,
+        items.map((m) => m.targetPersonId),
+      );
+      const kept = (m: (typeof items)[number]) =>
+        (members.get(m.targetPersonId) ?? []).filter((p) => !m.patientIds.includes(p));
+      const records = await storedRecords(
+        registry.queryable,
+        items.flatMap((m) => [...m.patientIds, ...kept(m)]),
+      );
+      const facts = (name: string, ids: readonly string[]) =>
+        ids.map((id) => {
+          const { part = [] } = recordFacts(name, records.get(id)?.record);
+          return { name, part: [{ name: 'record', valueString: id }, ...part] };
+        });
+      const body: Parameters = {
+        resourceType: 'Parameters',
+        parameter: [
+          { name: 'total', valueInteger: total },
+          ...items.map((m) => ({
+            name: 'merge',
+            part: [
+              { name: 'id', valueString: m.id },
+              { name: 'source', valueReference: { reference: `Patient/${m.sourcePersonId}` } },
+              { name: 'target', valueReference: { reference: `Patient/${m.targetPersonId}` } },
+              { name: 'at', valueInstant: m.at },
+              ...facts('movedFacts', m.patientIds),
+              ...facts('targetFacts', kept(m)),
             ],
           })),
         ],

@@ -1,23 +1,9 @@
-import { Alert, Badge, Button, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type Api, useApi, useLoad } from '../api/fhir.tsx';
-import type { AnyResource } from '../record/timeline.tsx';
-import { PageLoading } from '../shell/page-loading.tsx';
-
-interface Part {
-  name: string;
-  valueString?: string;
-  valueCode?: string;
-  valueDecimal?: number;
-  valueReference?: { reference?: string };
-  part?: Part[];
-}
-
-/** One side of a possible match, as the registry normalised it (ID number and phone masked). */
-export type RecordFacts = Readonly<
-  Partial<Record<'name' | 'birthDate' | 'gender' | 'custodian' | 'residentId' | 'phone', string>>
->;
+import { type Api, useApi, useLoad } from '../../api/fhir.tsx';
+import { PageLoading } from '../../shell/page-loading.tsx';
+import { FactsCard, factsOf, institutionNames, type Part, type RecordFacts } from './record-facts.tsx';
 
 export interface ReviewItem {
   readonly id: string;
@@ -33,10 +19,8 @@ export function reviewItems(params: { parameter?: Part[] }): ReviewItem[] {
     .filter((p) => p.name === 'item')
     .map((item) => {
       const part = (name: string) => item.part?.find((p) => p.name === name);
-      const facts = (name: string): RecordFacts =>
-        Object.fromEntries((part(name)?.part ?? []).map((p) => [p.name, p.valueString ?? '']));
       return {
-        sides: [facts('patientFacts'), facts('candidateFacts')] as const,
+        sides: [factsOf(part('patientFacts')), factsOf(part('candidateFacts'))] as const,
         id: part('id')?.valueString ?? '',
         patient: part('patient')?.valueReference?.reference ?? '',
         candidate: part('candidate')?.valueReference?.reference ?? '',
@@ -54,22 +38,15 @@ export function reviewItems(params: { parameter?: Part[] }): ReviewItem[] {
 
 async function loadQueue(api: Api) {
   const items = reviewItems(await api<{ parameter?: Part[] }>('$mpi-review-queue?status=open&_count=20'));
-  const orgs = [...new Set(items.flatMap((i) => i.sides.map((s) => s.custodian ?? '')).filter(Boolean))];
-  const bundle = orgs.length
-    ? await api<{ entry?: { resource?: AnyResource }[] }>(
-        `Organization?_id=${orgs.join(',')}&_count=${orgs.length}`,
-      )
-    : { entry: [] };
-  const names = new Map(
-    (bundle.entry ?? []).flatMap((e) =>
-      e.resource?.id ? [[e.resource.id, String(e.resource['name'] ?? e.resource.id)]] : [],
-    ),
+  const names = await institutionNames(
+    api,
+    items.flatMap((i) => i.sides),
   );
-  return { items, names: names as Map<string, string> };
+  return { items, names };
 }
 
-/** 居民主索引审核: possible duplicates side by side, with the evidence for each field. */
-export default function ReviewQueuePage() {
+/** 待审核: possible duplicates side by side, with the evidence for each field. */
+export function ReviewQueue() {
   const { t } = useTranslation();
   const api = useApi();
   const [state, reload] = useLoad(() => loadQueue(api), []);
@@ -93,8 +70,7 @@ export default function ReviewQueuePage() {
     }
   }
   return (
-    <Stack gap="md" maw={1100}>
-      <Title order={2}>{t('review.title')}</Title>
+    <Stack gap="md">
       {error && <Alert color="red">{error}</Alert>}
       {state.status === 'loading' && <PageLoading />}
       {state.status === 'error' && <Alert color="red">{state.error.message}</Alert>}
@@ -152,33 +128,6 @@ export default function ReviewQueuePage() {
             </Table>
           </Card>
         ))}
-    </Stack>
-  );
-}
-
-function FactsCard({ facts, names }: { facts: RecordFacts; names: ReadonlyMap<string, string> }) {
-  const { t } = useTranslation();
-  return (
-    <Stack gap={2} p="xs" bg="gray.0" style={{ borderRadius: 4 }}>
-      <Text fw={600}>{facts.name ?? '—'}</Text>
-      <Text size="sm">
-        {[facts.gender ? t(`gender.${facts.gender}`) : '', facts.birthDate ?? ''].filter(Boolean).join(' · ')}
-      </Text>
-      {facts.residentId && (
-        <Text size="sm" ff="monospace">
-          {facts.residentId}
-        </Text>
-      )}
-      {facts.phone && (
-        <Text size="sm" ff="monospace">
-          {facts.phone}
-        </Text>
-      )}
-      {facts.custodian && (
-        <Text size="xs" c="dimmed">
-          {names.get(facts.custodian) ?? facts.custodian}
-        </Text>
-      )}
     </Stack>
   );
 }
