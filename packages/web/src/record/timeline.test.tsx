@@ -95,7 +95,9 @@ describe('regional record', () => {
   });
 
   it('summarises the institutions holding the record, most recently seen first, then in pinyin order', () => {
-    expect(institutionSummaries(buildRecord(bundle))).toEqual([
+    const referenced = { resource: { resourceType: 'Organization', id: 'h9', name: '转诊目标医院' } };
+    const withReferenced = { ...bundle, entry: [...(bundle.entry ?? []), referenced] };
+    expect(institutionSummaries(buildRecord(withReferenced))).toEqual([
       // Both last seen on 2026-03-05: 厦 (ICU's zh collation reads it shà) before 思 (sī).
       { id: 'h1', name: '厦门市第一医院', entries: 5, latest: '2026-03-05' },
       { id: 'h2', name: '思明区社区卫生服务中心', entries: 2, latest: '2026-03-05' },

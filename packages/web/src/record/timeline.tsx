@@ -251,7 +251,7 @@ export interface InstitutionSummary {
   readonly latest: string;
 }
 
-/** 我的就诊机构: each institution holding part of the record, most recently seen first. */
+/** 我的就诊机构: each institution holding entries of the record, most recently seen first. */
 export function institutionSummaries(record: RegionalRecord): InstitutionSummary[] {
   const byId = new Map<string, { entries: number; latest: string }>();
   for (const id of record.institutions.keys()) byId.set(id, { entries: 0, latest: '' });
@@ -262,7 +262,9 @@ export function institutionSummaries(record: RegionalRecord): InstitutionSummary
     s.entries++;
     if (e.date > s.latest) s.latest = e.date;
   }
+  // Institutions only referenced (a referral's destination, say) hold nothing of the record.
   return [...byId]
+    .filter(([, s]) => s.entries > 0)
     .map(([id, s]) => ({ id, name: record.institutions.get(id) ?? id, ...s }))
     .sort((a, b) => b.latest.localeCompare(a.latest) || a.name.localeCompare(b.name, 'zh-CN'));
 }
