@@ -440,6 +440,12 @@ describe('the portal in Chromium on the real platform', () => {
     await expect
       .poll(() => admin.page.getByTestId('institution-row').textContent(), { timeout: 30_000 })
       .toContain('镇海路55号');
+    // A page the server refuses this role says so in the server's words, with a retry.
+    await admin.page.goto(`${region.origin}/app/#/console/review`);
+    const refused = admin.page.getByTestId('load-error').first();
+    await refused.waitFor({ timeout: 30_000 });
+    expect(await refused.textContent()).toContain('重试');
+    expect(await refused.textContent()).toMatch(/operator|管理员/i);
     expect(admin.errors).toEqual([]);
     await admin.page.close();
   });

@@ -8,6 +8,7 @@ import {
   useRef,
   useState,
 } from 'react';
+import { errorText } from '../api/error-text.tsx';
 import {
   beginSignIn,
   type Claims,
@@ -73,7 +74,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         if (cancelled) return;
         adopt(returned?.tokens ?? loadTokens(window.sessionStorage));
       } catch (err) {
-        if (!cancelled) adopt(undefined, err instanceof Error ? err.message : String(err));
+        if (!cancelled) adopt(undefined, errorText(err));
       }
     })();
     return () => {
@@ -90,7 +91,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         return fresh;
       })
       .catch((err: unknown) => {
-        adopt(undefined, err instanceof Error ? err.message : String(err));
+        adopt(undefined, errorText(err));
         throw err;
       })
       .finally(() => {

@@ -1,7 +1,7 @@
-import { Alert, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useApi, useLoad } from '../api/fhir.tsx';
-import { PageLoading } from '../shell/page-loading.tsx';
+import { LoadStatus } from '../shell/page-loading.tsx';
 
 /** Chronic conditions public health follows (ICD-10 categories; counts only, no person is named). */
 const INDICATORS = [
@@ -15,7 +15,7 @@ const INDICATORS = [
 export default function AnalystPage() {
   const { t } = useTranslation();
   const api = useApi();
-  const [state] = useLoad(
+  const [state, reload] = useLoad(
     () =>
       Promise.all(
         INDICATORS.map(async (i) => {
@@ -31,8 +31,7 @@ export default function AnalystPage() {
     <Stack gap="md" maw={900}>
       <Title order={2}>{t('analyst.title')}</Title>
       <Text c="dimmed">{t('analyst.intro')}</Text>
-      {state.status === 'loading' && <PageLoading />}
-      {state.status === 'error' && <Alert color="red">{state.error.message}</Alert>}
+      <LoadStatus state={state} onRetry={reload} />
       {state.status === 'ready' && (
         <SimpleGrid cols={{ base: 2, sm: 4 }}>
           {state.value.map((i) => (

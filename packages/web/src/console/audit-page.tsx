@@ -1,10 +1,11 @@
 import { Alert, Badge, Button, Group, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { errorText } from '../api/error-text.tsx';
 import { useApi, useLoad } from '../api/fhir.tsx';
 import { useClaims } from '../auth/session.tsx';
 import { actionText, agentText, auditLines } from '../portal/access-text.tsx';
-import { PageLoading } from '../shell/page-loading.tsx';
+import { LoadStatus } from '../shell/page-loading.tsx';
 
 interface Filters {
   readonly since: string;
@@ -44,7 +45,7 @@ function ChainStatus() {
     try {
       setReport(await api<ChainReport>('$audit-verify'));
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorText(err));
     } finally {
       setBusy(false);
     }
@@ -97,7 +98,7 @@ export default function AuditPage() {
   const claims = useClaims();
   const [draft, setDraft] = useState<Filters>({ since: '', patient: '', agent: '' });
   const [filters, setFilters] = useState<Filters>(draft);
-  const [state] = useLoad(
+  const [state, reload] = useLoad(
     async () => auditLines(await api<Parameters<typeof auditLines>[0]>(query(filters))),
     [filters],
   );
@@ -130,8 +131,7 @@ export default function AuditPage() {
           <Button type="submit">{t('audit.apply')}</Button>
         </Group>
       </form>
-      {state.status === 'loading' && <PageLoading />}
-      {state.status === 'error' && <Alert color="red">{state.error.message}</Alert>}
+      <LoadStatus state={state} onRetry={reload} />
       {state.status === 'ready' && (
         <Paper withBorder style={{ overflowX: 'auto' }}>
           <Table striped data-testid="audit-table">

@@ -16,9 +16,10 @@ import {
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { errorText } from '../api/error-text.tsx';
 import { type Api, useApi, useLoad } from '../api/fhir.tsx';
 import { useClaims } from '../auth/session.tsx';
-import { PageLoading } from '../shell/page-loading.tsx';
+import { LoadStatus } from '../shell/page-loading.tsx';
 import { institutionOptions } from './institutions/institution-options.tsx';
 
 interface StaffAccount {
@@ -75,7 +76,7 @@ export default function StaffPage() {
       reload();
       return undefined;
     } catch (err) {
-      return err instanceof Error ? err.message : String(err);
+      return errorText(err);
     }
   }
   async function act(change: () => Promise<unknown>): Promise<void> {
@@ -156,8 +157,7 @@ export default function StaffPage() {
           </Stack>
         </form>
       </Paper>
-      {state.status === 'loading' && <PageLoading />}
-      {state.status === 'error' && <Alert color="red">{state.error.message}</Alert>}
+      <LoadStatus state={state} onRetry={reload} />
       {state.status === 'ready' && (
         <Paper withBorder style={{ overflowX: 'auto' }}>
           <Table data-testid="staff-table">

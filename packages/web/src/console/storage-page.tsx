@@ -1,7 +1,7 @@
 import { Alert, Badge, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useApi, useLoad } from '../api/fhir.tsx';
-import { PageLoading } from '../shell/page-loading.tsx';
+import { LoadStatus } from '../shell/page-loading.tsx';
 
 /** `StorageHealth` of @yiyun/imaging, as served. */
 interface Health {
@@ -17,12 +17,11 @@ interface Health {
 export default function StoragePage() {
   const { t } = useTranslation();
   const api = useApi();
-  const [state] = useLoad(() => api<Health>('/status/storage'), []);
+  const [state, reload] = useLoad(() => api<Health>('/status/storage'), []);
   return (
     <Stack gap="md" maw={900}>
       <Title order={2}>{t('storage.title')}</Title>
-      {state.status === 'loading' && <PageLoading />}
-      {state.status === 'error' && <Alert color="red">{state.error.message}</Alert>}
+      <LoadStatus state={state} onRetry={reload} />
       {state.status === 'ready' && (
         <>
           <Alert

@@ -1,7 +1,7 @@
-import { Alert, Badge, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useApi, useLoad } from '../api/fhir.tsx';
-import { PageLoading } from '../shell/page-loading.tsx';
+import { LoadStatus } from '../shell/page-loading.tsx';
 import { type AccessLine, actionText, agentText, auditLines } from './access-text.tsx';
 
 /** 谁看过我的档案: the audit trail of the resident's own records, in plain language. */
@@ -9,7 +9,7 @@ export default function AccessLogPage() {
   const { t } = useTranslation();
   const api = useApi();
   // The server limits a resident's search to their own records, at every institution.
-  const [state] = useLoad(
+  const [state, reload] = useLoad(
     async () =>
       auditLines(
         await api<Parameters<typeof auditLines>[0]>(
@@ -22,8 +22,7 @@ export default function AccessLogPage() {
     <Stack gap="md" maw={1000}>
       <Title order={2}>{t('access.title')}</Title>
       <Text c="dimmed">{t('access.intro')}</Text>
-      {state.status === 'loading' && <PageLoading />}
-      {state.status === 'error' && <Alert color="red">{state.error.message}</Alert>}
+      <LoadStatus state={state} onRetry={reload} />
       {state.status === 'ready' && (
         <Paper withBorder>
           {state.value.length === 0 ? (

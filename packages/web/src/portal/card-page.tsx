@@ -2,8 +2,9 @@ import { Alert, Button, Card, Center, Group, Modal, Select, Stack, Text, Title }
 import { QRCodeSVG } from 'qrcode.react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { errorText } from '../api/error-text.tsx';
 import { type Api, ApiError, useApi, useLoad } from '../api/fhir.tsx';
-import { PageLoading } from '../shell/page-loading.tsx';
+import { LoadStatus } from '../shell/page-loading.tsx';
 
 interface CardParameters {
   parameter?: { name: string; valueString?: string; valueInstant?: string }[];
@@ -58,7 +59,7 @@ export default function CardPage({ patient }: { patient: string }) {
       setRevoking(false);
       reload();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorText(err));
     }
   }
   const time = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
@@ -66,17 +67,7 @@ export default function CardPage({ patient }: { patient: string }) {
     <Stack gap="md" maw={520}>
       <Title order={2}>{t('card.title')}</Title>
       {error && <Alert color="red">{error}</Alert>}
-      {state.status === 'loading' && <PageLoading />}
-      {state.status === 'error' && (
-        <Alert color="red">
-          <Group justify="space-between">
-            <span>{state.error.message}</span>
-            <Button size="xs" variant="default" onClick={reload}>
-              {t('common.retry')}
-            </Button>
-          </Group>
-        </Alert>
-      )}
+      <LoadStatus state={state} onRetry={reload} />
       {state.status === 'ready' && state.value.kind === 'none' && (
         <Alert color="gray" data-testid="card-none">
           {t('card.none')}

@@ -1,8 +1,9 @@
 import { Alert, Button, Checkbox, Paper, Stack, Switch, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { errorText } from '../api/error-text.tsx';
 import { useApi, useLoad } from '../api/fhir.tsx';
-import { PageLoading } from '../shell/page-loading.tsx';
+import { LoadStatus, PageLoading } from '../shell/page-loading.tsx';
 
 const ACT_CODE = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
 /** Sensitive categories the platform labels (docs/access-control.md), shared only when permitted. */
@@ -77,8 +78,8 @@ export default function ConsentPage({ patient }: { patient: string }) {
   useEffect(() => {
     if (state.status === 'ready') setChoice(choiceOf(state.value));
   }, [state]);
-  if (state.status === 'loading' || !choice)
-    return state.status === 'error' ? <Alert color="red">{state.error.message}</Alert> : <PageLoading />;
+  if (state.status !== 'ready') return <LoadStatus state={state} onRetry={reload} />;
+  if (!choice) return <PageLoading />;
   async function save() {
     setError(undefined);
     setSaved(false);
@@ -88,7 +89,7 @@ export default function ConsentPage({ patient }: { patient: string }) {
       setSaved(true);
       reload();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorText(err));
     }
   }
   return (

@@ -2,6 +2,7 @@ import { Alert, Button, Group, Modal, Select, Stack, Text, Textarea, TextInput }
 import { useDisclosure } from '@mantine/hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { errorText } from '../api/error-text.tsx';
 import { useApi } from '../api/fhir.tsx';
 import { routeHref } from '../shell/hash-route.tsx';
 
@@ -63,7 +64,7 @@ export function BreakGlassButton({ mode, patient, defaultIdentifier, onGranted }
       if (onGranted) onGranted(granted);
       else window.location.assign(routeHref('/record', { patient: granted }));
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorText(err));
     } finally {
       setBusy(false);
     }

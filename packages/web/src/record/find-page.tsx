@@ -1,6 +1,7 @@
 import { Alert, Badge, Button, Card, Group, Loader, Stack, Text, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { errorText } from '../api/error-text.tsx';
 import { useApi } from '../api/fhir.tsx';
 import { useClaims } from '../auth/session.tsx';
 import { routeHref } from '../shell/hash-route.tsx';
@@ -40,7 +41,7 @@ export default function FindPage() {
       const bundle = await api<Bundle>(`Patient/$find-resident?q=${encodeURIComponent(q)}`);
       setSearch({ status: 'done', query: q, persons: (bundle.entry ?? []).flatMap((e) => e.resource ?? []) });
     } catch (err) {
-      setSearch({ status: 'error', message: err instanceof Error ? err.message : String(err) });
+      setSearch({ status: 'error', message: errorText(err) });
     }
   }
 

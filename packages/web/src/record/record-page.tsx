@@ -14,6 +14,7 @@ import {
 } from '@mantine/core';
 import { memo, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { errorText } from '../api/error-text.tsx';
 import { type Api, ApiError, useApi, useLoad } from '../api/fhir.tsx';
 import { useClaims } from '../auth/session.tsx';
 import { routeHref } from '../shell/hash-route.tsx';
@@ -328,7 +329,7 @@ function PersonHeader({ person }: { person: AnyResource }) {
         await api<AnyResource>(`Patient/${encodeURIComponent(person.id ?? '')}?_elements=identifier,telecom`),
       );
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorText(err));
     }
   }
   return (

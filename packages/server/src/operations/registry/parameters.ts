@@ -49,6 +49,9 @@ export function patientIdParameter(req: FhirRequest, name: string): string | und
 export function assertRegistrySteward(ctx: FhirContext): string {
   const authz = ctx.authorization;
   if (authz && !authz.isPlatformOperator)
-    throw new AppError('forbidden', 'Only the platform operator may change the resident registry');
+    throw new AppError(
+      'forbidden',
+      'Registry stewardship (review, merge, unmerge) is for the platform operator',
+    );
   return authz?.principal.subject ?? 'system';
 }

@@ -72,6 +72,14 @@ function recordFacts(name: string, record: MatchRecord | undefined): ParametersP
   return { name, part };
 }
 
+/** `_count` (1–200, default 50) and `_offset` of a registry list. */
+function pageOf(q: URLSearchParams): { count: number; offset: number } {
+  return {
+    count: Math.min(200, Math.max(1, Number(q.get('_count') ?? 50) || 50)),
+    offset: Math.max(0, Number(q.get('_offset') ?? 0) || 0),
+  };
+}
+
 /** `$mpi-review-queue`: possible matches awaiting a decision, most likely first, with per-field evidence. */
 export function reviewQueueOperation(registry: ResidentRegistry): OperationSpec {
   return {
@@ -89,8 +97,7 @@ export function reviewQueueOperation(registry: ResidentRegistry): OperationSpec 
       const status = q.get('status') ?? 'open';
       if (!['open', 'accepted', 'rejected', 'obsolete'].includes(status))
         throw new AppError('invalid', 'status must be open, accepted, rejected or obsolete');
-      const count = Math.min(200, Math.max(1, Number(q.get('_count') ?? 50) || 50));
-      const offset = Math.max(0, Number(q.get('_offset') ?? 0) || 0);
+      const { count, offset } = pageOf(q);
       const { items, total } = await listReviews(registry.queryable, { status, count, offset });
       const records = await storedRecords(
         registry.queryable,
@@ -140,8 +147,7 @@ export function mergesOperation(registry: ResidentRegistry): OperationSpec {
     async handle(invocation, ctx) {
       assertRegistrySteward(ctx);
       const q = invocation.request.query;
-      const count = Math.min(200, Math.max(1, Number(q.get('_count') ?? 50) || 50));
-      const offset = Math.max(0, Number(q.get('_offset') ?? 0) || 0);
+      const { count, offset } = pageOf(q);
       const { items, total } = await listMerges(registry.queryable, { count, offset });
       const members = await personMembers(
         registry.queryable,

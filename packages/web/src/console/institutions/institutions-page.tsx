@@ -14,10 +14,11 @@ import {
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { errorText } from '../../api/error-text.tsx';
 import { type Api, useApi, useLoad } from '../../api/fhir.tsx';
 import { useClaims } from '../../auth/session.tsx';
 import type { AnyResource } from '../../record/timeline.tsx';
-import { PageLoading } from '../../shell/page-loading.tsx';
+import { LoadStatus } from '../../shell/page-loading.tsx';
 import {
   formOf,
   INSTITUTION_KINDS,
@@ -71,8 +72,7 @@ export default function InstitutionsPage() {
           data-testid="institution-filter"
         />
       )}
-      {state.status === 'loading' && <PageLoading />}
-      {state.status === 'error' && <Alert color="red">{state.error.message}</Alert>}
+      <LoadStatus state={state} onRetry={reload} />
       {state.status === 'ready' && (
         <Paper withBorder style={{ overflowX: 'auto' }}>
           <Table data-testid="institution-table">
@@ -163,7 +163,7 @@ function InstitutionEditor(props: {
       });
       props.onSaved();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorText(err));
     } finally {
       setBusy(false);
     }

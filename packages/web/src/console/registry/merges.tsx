@@ -1,8 +1,9 @@
 import { Alert, Button, Card, Group, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { errorText } from '../../api/error-text.tsx';
 import { type Api, useApi, useLoad } from '../../api/fhir.tsx';
-import { PageLoading } from '../../shell/page-loading.tsx';
+import { LoadStatus } from '../../shell/page-loading.tsx';
 import { FactsCard, factsOf, institutionNames, type Part, type RecordFacts } from './record-facts.tsx';
 
 export interface MergeItem {
@@ -60,7 +61,7 @@ export function Merges() {
       setDone(true);
       reload();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorText(err));
     }
   }
   const when = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
@@ -72,8 +73,7 @@ export function Merges() {
           {t('review.unmerged')}
         </Alert>
       )}
-      {state.status === 'loading' && <PageLoading />}
-      {state.status === 'error' && <Alert color="red">{state.error.message}</Alert>}
+      <LoadStatus state={state} onRetry={reload} />
       {state.status === 'ready' && state.value.items.length === 0 && (
         <Text data-testid="merges-empty">{t('review.noMerges')}</Text>
       )}

@@ -1,8 +1,9 @@
 import { Alert, Badge, Button, Card, Group, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { errorText } from '../../api/error-text.tsx';
 import { type Api, useApi, useLoad } from '../../api/fhir.tsx';
-import { PageLoading } from '../../shell/page-loading.tsx';
+import { LoadStatus } from '../../shell/page-loading.tsx';
 import { FactsCard, factsOf, institutionNames, type Part, type RecordFacts } from './record-facts.tsx';
 
 export interface ReviewItem {
@@ -66,14 +67,13 @@ export function ReviewQueue() {
       });
       reload();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorText(err));
     }
   }
   return (
     <Stack gap="md">
       {error && <Alert color="red">{error}</Alert>}
-      {state.status === 'loading' && <PageLoading />}
-      {state.status === 'error' && <Alert color="red">{state.error.message}</Alert>}
+      <LoadStatus state={state} onRetry={reload} />
       {state.status === 'ready' && state.value.items.length === 0 && <Text>{t('review.empty')}</Text>}
       {state.status === 'ready' &&
         state.value.items.map((item) => (
