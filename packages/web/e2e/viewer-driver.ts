@@ -94,6 +94,25 @@ export async function pixelsOf(target: Locator): Promise<Pixels> {
   return { gray, distinct: new Set(gray).size, stddev: Math.sqrt(variance) };
 }
 
+/**
+ * What the element shows once it has settled: two screenshots in a row alike. On a loaded machine
+ * the first rendered frame can still be resizing or awaiting its window/level.
+ */
+export async function settledPixelsOf(target: Locator, timeoutMs = 15_000): Promise<Pixels> {
+  const until = Date.now() + timeoutMs;
+  let last = await pixelsOf(target);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 250));
+    const next = await pixelsOf(target);
+    if (
+      (next.gray.length === last.gray.length && meanAbsDiff(last.gray, next.gray) === 0) ||
+      Date.now() > until
+    )
+      return next;
+    last = next;
+  }
+}
+
 export function meanAbsDiff(a: Float64Array, b: Float64Array): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - (b[i] ?? 0));

@@ -11,6 +11,7 @@ import {
   pixelsOf,
   recordCode,
   recordDicomweb,
+  settledPixelsOf,
   signedInPage,
   wheelOnce,
 } from './viewer-driver.ts';
@@ -85,7 +86,7 @@ describe('DICOM viewer in Chromium on the real platform', () => {
     expect(header).toContain('CT');
     expect(await page.getByTestId('series-item').count()).toBe(1); // the other studies stay out
 
-    const before = await pixelsOf(viewport);
+    const before = await settledPixelsOf(viewport);
     expect(before.distinct).toBeGreaterThan(32); // an image, not a blank or flat canvas
     expect(before.stddev).toBeGreaterThan(10);
     const shot = await saveScreenshot(page, 'viewer-ct.png');
@@ -127,7 +128,7 @@ describe('DICOM viewer in Chromium on the real platform', () => {
     console.info(`viewer: first stack image ${firstImageMs.toFixed(0)} ms after navigation, warm cache`);
     const position = page.getByTestId('image-position');
     expect(await position.textContent()).toBe('第 1 / 3 幅');
-    const first = await pixelsOf(viewport);
+    const first = await settledPixelsOf(viewport);
     await saveScreenshot(page, 'viewer-stack-1.png');
 
     await wheelOnce(page, viewport);
@@ -135,7 +136,7 @@ describe('DICOM viewer in Chromium on the real platform', () => {
     await expect
       .poll(async () => meanAbsDiff(first.gray, (await pixelsOf(viewport)).gray), { timeout: 10_000 })
       .toBeGreaterThan(2);
-    const second = await pixelsOf(viewport);
+    const second = await settledPixelsOf(viewport);
     await wheelOnce(page, viewport);
     await expect.poll(() => position.textContent(), { timeout: 10_000 }).toBe('第 3 / 3 幅');
     await expect
@@ -193,7 +194,7 @@ describe('DICOM viewer in Chromium on the real platform', () => {
       const frame = (await dicomweb.settled()).find((r) => r.url.endsWith('/frames/1'));
       // Frames come as stored (the loader asks `transfer-syntax=*`): the browser decodes them.
       expect(frame?.contentType).toContain(`transfer-syntax=${TRANSFER_SYNTAX[variant]};`);
-      shown[variant] = await pixelsOf(viewport);
+      shown[variant] = await settledPixelsOf(viewport);
       console.info(`viewer: first MR (${variant}) image ${firstImageMs.toFixed(0)} ms after navigation`);
       await saveScreenshot(page, `viewer-mr-${variant}.png`);
       expect(pageErrors).toEqual([]);
