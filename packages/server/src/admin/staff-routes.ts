@@ -59,9 +59,15 @@ function readRoles(b: Record<string, unknown>, m: Manager): Role[] {
   return [...new Set(roles)] as Role[];
 }
 
-function readNew(body: unknown, m: Manager) {
-  if (!body || typeof body !== 'object') throw new AppError('invalid', 'The body must be a JSON object');
-  const b = body as Record<string, unknown>;
+/** The request's JSON object (a 400 for anything else). */
+async function objectBody(c: Context<AppEnv>): Promise<Record<string, unknown>> {
+  const body: unknown = await c.req.json().catch(() => undefined);
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new AppError('invalid', 'The body must be a JSON object');
+  return body as Record<string, unknown>;
+}
+
+function readNew(b: Record<string, unknown>, m: Manager) {
   const str = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : '');
   const roles = readRoles(b, m);
   const organization = m.organization ?? (str('organization') || undefined);
@@ -133,7 +139,7 @@ export function mountStaffRoutes(app: Hono<AppEnv>, auth: AppAuth & { accounts: 
   app.post(STAFF_PATH, async (c) => {
     try {
       const m = managerOf(auth.authorize(c.get('principal')));
-      const input = readNew(await c.req.json().catch(() => undefined), m);
+      const input = readNew(await objectBody(c), m);
       const created = await accounts.create(input);
       await audit(c, m, 'create', `staff account ${created.id}`);
       return c.json(view(created), 201);
@@ -151,12 +157,10 @@ export function mountStaffRoutes(app: Hono<AppEnv>, auth: AppAuth & { accounts: 
       try {
         const m = managerOf(auth.authorize(c.get('principal')));
         const account = assertManages(m, await accounts.find(c.req.param('id')));
-        const body = await c.req.json().catch(() => undefined);
-        if (!body || typeof body !== 'object' || Array.isArray(body))
-          throw new AppError('invalid', 'The body must be a JSON object');
+        const body = await objectBody(c);
         if (account.id === m.authz.principal.subject)
           throw new AppError('invalid', 'You cannot change your own account here');
-        const [changed, done] = await apply(account, body as Record<string, unknown>, m);
+        const [changed, done] = await apply(account, body, m);
         await audit(c, m, 'update', `staff account ${account.id} ${done}`);
         c.header('cache-control', 'no-store');
         return c.json(view(changed));

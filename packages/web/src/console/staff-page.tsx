@@ -41,6 +41,8 @@ const post = (api: Api, path: string, body: unknown) =>
     body: JSON.stringify(body),
   });
 
+const EMPTY_DRAFT = { username: '', displayName: '', password: '', organization: '', roles: [] as string[] };
+
 async function loadStaff(api: Api, operator: boolean) {
   const [{ accounts }, institutions] = await Promise.all([
     api<{ accounts: StaffAccount[] }>('/admin/staff'),
@@ -62,13 +64,7 @@ export default function StaffPage() {
   const [state, reload] = useLoad(() => loadStaff(api, operator), [operator]);
   const [error, setError] = useState<string>();
   const [editing, setEditing] = useState<StaffAccount>();
-  const [draft, setDraft] = useState({
-    username: '',
-    displayName: '',
-    password: '',
-    organization: '',
-    roles: [] as string[],
-  });
+  const [draft, setDraft] = useState(EMPTY_DRAFT);
   /** Runs a change and reloads the list; returns the server's words when it refuses. */
   async function attempt(change: () => Promise<unknown>): Promise<string | undefined> {
     try {
@@ -79,17 +75,17 @@ export default function StaffPage() {
       return errorText(err);
     }
   }
-  async function act(change: () => Promise<unknown>): Promise<void> {
+  /** `attempt`, its refusal shown above the form. */
+  async function act(change: () => Promise<unknown>): Promise<string | undefined> {
     setError(undefined);
-    setError(await attempt(change));
+    const refused = await attempt(change);
+    setError(refused);
+    return refused;
   }
   async function create(e: FormEvent) {
     e.preventDefault();
     const body = { ...draft, ...(operator && draft.organization ? {} : { organization: undefined }) };
-    setError(undefined);
-    const refused = await attempt(() => post(api, '/admin/staff', body));
-    setError(refused);
-    if (!refused) setDraft({ username: '', displayName: '', password: '', organization: '', roles: [] });
+    if (!(await act(() => post(api, '/admin/staff', body)))) setDraft(EMPTY_DRAFT);
   }
   const names = new Map(
     state.status === 'ready' ? state.value.institutions.map((o) => [o.value, o.label]) : [],

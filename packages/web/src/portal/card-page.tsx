@@ -32,7 +32,7 @@ async function loadCard(api: Api): Promise<CardState> {
 }
 
 /** 3502 0312 3456 7890 12: the card number in groups of four, as printed on the card. */
-export function groupedCardNumber(number: string): string {
+function groupedCardNumber(number: string): string {
   return number.replace(/(.{4})(?=.)/g, '$1 ');
 }
 

@@ -153,11 +153,14 @@ export function mergesOperation(registry: ResidentRegistry): OperationSpec {
         registry.queryable,
         items.map((m) => m.targetPersonId),
       );
-      const kept = (m: (typeof items)[number]) =>
-        (members.get(m.targetPersonId) ?? []).filter((p) => !m.patientIds.includes(p));
+      // The target's own records: its members now, less those the merge moved in.
+      const merges = items.map((m) => ({
+        ...m,
+        kept: (members.get(m.targetPersonId) ?? []).filter((p) => !m.patientIds.includes(p)),
+      }));
       const records = await storedRecords(
         registry.queryable,
-        items.flatMap((m) => [...m.patientIds, ...kept(m)]),
+        merges.flatMap((m) => [...m.patientIds, ...m.kept]),
       );
       const facts = (name: string, ids: readonly string[]) =>
         ids.map((id) => {
@@ -168,7 +171,7 @@ export function mergesOperation(registry: ResidentRegistry): OperationSpec {
         resourceType: 'Parameters',
         parameter: [
           { name: 'total', valueInteger: total },
-          ...items.map((m) => ({
+          ...merges.map((m) => ({
             name: 'merge',
             part: [
               { name: 'id', valueString: m.id },
@@ -176,7 +179,7 @@ export function mergesOperation(registry: ResidentRegistry): OperationSpec {
               { name: 'target', valueReference: { reference: `Patient/${m.targetPersonId}` } },
               { name: 'at', valueInstant: m.at },
               ...facts('movedFacts', m.patientIds),
-              ...facts('targetFacts', kept(m)),
+              ...facts('targetFacts', m.kept),
             ],
           })),
         ],

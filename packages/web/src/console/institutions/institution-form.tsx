@@ -1,4 +1,4 @@
-import type { AnyResource } from '../../record/timeline.tsx';
+import type { AnyResource, CodeableConcept as Concept } from '../../record/timeline.tsx';
 
 // The systems the region's directory uses (as packages/synth/src/data/systems.ts writes them).
 export const USCC_SYSTEM = 'https://yiyun.dev/fhir/sid/cn-uscc';
@@ -26,16 +26,6 @@ export interface InstitutionForm {
   address: string;
   partOf: string;
   active: boolean;
-}
-
-interface Coding {
-  system?: string;
-  code?: string;
-  display?: string;
-}
-interface Concept {
-  coding?: Coding[];
-  text?: string;
 }
 
 const kindOf = (org: AnyResource): InstitutionKind | '' => {
